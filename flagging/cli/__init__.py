@@ -1,0 +1,1 @@
+"""The ``flagging`` command line."""

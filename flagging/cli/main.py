@@ -1,0 +1,265 @@
+"""``flagging``: scan, redact and check lexicons from the command line.
+
+Exit codes (stable):
+  0  every input line gave a result
+  1  fatal: input unreadable, invalid configuration or lexicon, lexicon check failed
+  2  usage error (bad arguments)
+  3  finished, but some input lines gave error records (see their ``error.code``)
+Records go to stdout (or ``-o``); progress, the summary line and logs go to stderr only,
+so stdout stays pure JSON Lines and no log line can leak note content.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO, Any
+
+from flagging.lexicon.loader import CATEGORIES
+
+EXIT_OK, EXIT_FATAL, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
+
+
+def _add_io(p: argparse.ArgumentParser) -> None:
+    p.add_argument("input", metavar="IN", help="JSON Lines file with 'id' and 'text' per line ('-' = stdin)")
+    p.add_argument("-o", "--output", default="-", help="output JSON Lines file (default: stdout)")
+    p.add_argument("--max-chars", type=int, default=None, help="longest accepted note in characters")
+    p.add_argument("--batch-size", type=int, default=256)
+    p.add_argument("--quiet", action="store_true", help="no progress bar or summary line")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="flagging",
+        description="Suggest review flags for signals of undermining in Dutch case notes. "
+                    "Suggests only: a person decides; nothing is reported, filed or sent.")
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    sub = parser.add_subparsers(dest="command")
+
+    scan = sub.add_parser("scan", help="scan notes and suggest review flags (JSONL in, JSONL out)")
+    _add_io(scan)
+    scan.add_argument("--threshold", type=float, default=None, help="operating threshold in (0, 1] (default 0.5)")
+    scan.add_argument("--categories", nargs="+", choices=CATEGORIES, metavar="CATEGORY",
+                      help="only these categories (default: all 13)")
+    scan.add_argument("--config", help="YAML config merged over the defaults")
+    scan.add_argument("--lexicon-dir", help="folder with <category>.yaml lexicons (default: packaged)")
+    scan.add_argument("--context-rules", help="context rules YAML (default: packaged)")
+    scan.add_argument("--no-redact", action="store_true",
+                      help="skip redaction: records carry offsets only, no text or snippets")
+    scan.add_argument("--n-process", type=int, default=1, help="worker processes (default 1)")
+
+    redact = sub.add_parser("redact", help="redact personal data (JSONL in, JSONL out)")
+    _add_io(redact)
+    redact.add_argument("--key-env", metavar="VAR",
+                        help="environment variable holding an HMAC key: placeholders become pseudonyms "
+                             "that are stable across notes (the key is never stored)")
+
+    lex = sub.add_parser("lexicon", help="lexicon tools")
+    lex_sub = lex.add_subparsers(dest="lexicon_command")
+    check = lex_sub.add_parser("check", help="validate every lexicon and context file and run all examples")
+    check.add_argument("--lexicon-dir")
+    check.add_argument("--context-rules")
+    check.add_argument("-v", "--verbose", action="store_true", help="list every failure")
+    return parser
+
+
+@contextmanager
+def _open_in(path: str) -> Iterator[tuple[IO[bytes], int | None]]:
+    if path == "-":
+        yield sys.stdin.buffer, None
+    else:
+        with open(path, "rb") as fh:
+            yield fh, os.fstat(fh.fileno()).st_size
+
+
+@contextmanager
+def _open_out(path: str) -> Iterator[IO[str]]:
+    if path == "-":
+        yield sys.stdout
+    else:
+        with open(path, "w", encoding="utf-8", newline="\n") as fh:
+            yield fh
+
+
+def _write(out: IO[str], rec: dict[str, Any]) -> None:
+    out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+
+
+def _scan_error(err) -> dict[str, Any]:
+    return {"id": err.id, "status": "error", "flag": False, "categories": [], "signals": [],
+            "redacted_text": None, "error": err.as_dict()}
+
+
+def _redact_error(err) -> dict[str, Any]:
+    return {"id": err.id, "status": "error", "redacted_text": None, "entities": [], "error": err.as_dict()}
+
+
+class _Progress:
+    """tqdm over input bytes on stderr for files; silent for pipes or --quiet."""
+
+    def __init__(self, total: int | None, quiet: bool, desc: str):
+        from tqdm import tqdm
+
+        self.bar = tqdm(total=total, unit="B", unit_scale=True, desc=desc, file=sys.stderr,
+                        disable=quiet or total is None, leave=False)
+
+    def lines(self, stream: IO[bytes]) -> Iterator[bytes]:
+        for raw in stream:
+            self.bar.update(len(raw))
+            yield raw[:-1] if raw.endswith(b"\n") else raw
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def _run_batches(args, make_record, make_error, process_batch, desc: str, max_chars: int,
+                 max_line_bytes: int) -> int:
+    from flagging.io.jsonl import InputError, Note, parse_stream
+
+    counts = {"notes": 0, "errors": 0, "flagged": 0}
+    started = time.perf_counter()
+    with _open_in(args.input) as (stream, size), _open_out(args.output) as out:
+        progress = _Progress(size, args.quiet, desc)
+        batch: list[Note | InputError] = []
+
+        def flush() -> None:
+            notes = [b for b in batch if isinstance(b, Note)]
+            results: dict[int, Any] = {}
+            if notes:
+                try:
+                    for note, res in zip(notes, process_batch([n.text for n in notes]), strict=True):
+                        results[note.line] = res
+                except Exception:  # one bad batch must not kill the run: retry note by note
+                    for note in notes:
+                        try:
+                            results[note.line] = next(iter(process_batch([note.text])))
+                        except Exception as exc:  # noqa: BLE001 - reported as a record, never dropped
+                            logging.getLogger("flagging").debug("note on line %d failed", note.line,
+                                                                exc_info=True)
+                            results[note.line] = InputError(note.line, "internal_error",
+                                                            f"line {note.line}: {type(exc).__name__}", note.id)
+            for item in batch:
+                counts["notes"] += 1
+                res = results.get(item.line, item) if isinstance(item, Note) else item
+                if isinstance(res, InputError):
+                    counts["errors"] += 1
+                    _write(out, make_error(res))
+                else:
+                    rec = make_record(item, res)
+                    counts["flagged"] += bool(rec.get("flag"))
+                    _write(out, rec)
+            out.flush()
+            batch.clear()
+
+        for item in parse_stream(progress.lines(stream), max_chars, max_line_bytes):
+            batch.append(item)
+            if len(batch) >= args.batch_size:
+                flush()
+        flush()
+        progress.close()
+    elapsed = max(time.perf_counter() - started, 1e-9)
+    if not args.quiet:
+        flagged = f"{counts['flagged']} flagged, " if desc == "scan" else ""
+        print(f"flagging {desc}: {counts['notes']} notes, {flagged}{counts['errors']} errors, "
+              f"{counts['notes'] / elapsed:.1f} notes/s", file=sys.stderr)
+    return EXIT_PARTIAL if counts["errors"] else EXIT_OK
+
+
+def cmd_scan(args) -> int:
+    from flagging.suggest import Flagger
+
+    flagger = Flagger(threshold=args.threshold, categories=args.categories, config=args.config,
+                      lexicon_dir=args.lexicon_dir, context_rules=args.context_rules,
+                      redact=False if args.no_redact else None)
+    limits = flagger.config["limits"]
+    if flagger.redact:
+        flagger.redactor.warm_up(progress=not args.quiet)
+
+    def process(texts):
+        return flagger.scan_many(texts, batch_size=args.batch_size, n_process=args.n_process)
+
+    def record(note, suggestion):
+        return suggestion.to_record(note.id, note.meta or None)
+
+    return _run_batches(args, record, _scan_error, process, "scan",
+                        args.max_chars or limits["max_chars"], limits["max_line_bytes"])
+
+
+def cmd_redact(args) -> int:
+    from flagging.config import default_config
+    from flagging.redact.redactor import Redactor
+
+    key = None
+    if args.key_env:
+        key = os.environ.get(args.key_env)
+        if not key:
+            print(f"flagging redact: environment variable {args.key_env} is empty or unset", file=sys.stderr)
+            return EXIT_FATAL
+    redactor = Redactor(key=key).warm_up(progress=not args.quiet)
+    limits = default_config()["limits"]
+
+    def process(texts):
+        return [redactor.redact(t) for t in texts]
+
+    def record(note, res):
+        rec = {"id": note.id, "status": "ok", "redacted_text": res.text, "entities": res.entity_dicts(),
+               "error": None}
+        if note.meta:
+            rec["meta"] = note.meta
+        return rec
+
+    return _run_batches(args, record, _redact_error, process, "redact",
+                        args.max_chars or limits["max_chars"], limits["max_line_bytes"])
+
+
+def cmd_lexicon_check(args) -> int:
+    from flagging.lexicon.check import run_check
+
+    report = run_check(args.lexicon_dir, args.context_rules)
+    shown = report.failures if args.verbose else report.failures[:50]
+    for f in shown:
+        print(f"FAIL {f}", file=sys.stderr)
+    if len(shown) < len(report.failures):
+        print(f"... {len(report.failures) - len(shown)} more (use -v)", file=sys.stderr)
+    print(f"flagging lexicon check: {report.summary()}", file=sys.stderr)
+    return EXIT_OK if report.ok else EXIT_FATAL
+
+
+def main(argv: list[str] | None = None) -> int:
+    from flagging.lexicon.loader import LexiconError
+
+    logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.version:
+        from flagging import __version__
+
+        print(__version__)
+        return EXIT_OK
+    try:
+        if args.command == "scan":
+            return cmd_scan(args)
+        if args.command == "redact":
+            return cmd_redact(args)
+        if args.command == "lexicon" and args.lexicon_command == "check":
+            return cmd_lexicon_check(args)
+    except (LexiconError, ValueError) as exc:
+        print(f"flagging: {exc}", file=sys.stderr)
+        return EXIT_FATAL
+    except FileNotFoundError as exc:
+        print(f"flagging: cannot open {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return EXIT_FATAL
+    except BrokenPipeError:
+        return EXIT_OK
+    parser.print_help(sys.stderr)
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

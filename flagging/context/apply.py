@@ -1,0 +1,88 @@
+"""Apply context rules to lexicon matches.
+
+The algorithm is ConText's (Harkema et al. 2009): a trigger opens a scope in
+its direction for ``max_tokens`` tokens, a terminator closes it early, a
+pseudo-trigger ("niet alleen") cancels the trigger it overlaps. Two changes
+for case notes (``shared/spec/context.md``): the household is never another
+experiencer, and two kinds clinical rule sets lack, *general* and
+*explained*, may reach into the next or previous sentence (``sentences: 1``),
+because a worker often gives the explanation in the sentence after the
+observation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flagging.lexicon.loader import CONTEXT_KINDS, ContextRule
+from flagging.match.engine import TokenMatch
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    rule: ContextRule
+    start: int
+    end: int
+    sent: int
+
+
+@dataclass
+class ContextResult:
+    """Which context kinds apply to one match, and which rules said so."""
+
+    kinds: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(CONTEXT_KINDS, False))
+    rules: list[str] = field(default_factory=list)
+
+    @property
+    def cancelled(self) -> bool:
+        return any(self.kinds.values())
+
+    def as_dict(self) -> dict:
+        return {**self.kinds, "triggers": list(self.rules)}
+
+
+def find_triggers(matches: list[TokenMatch], rules: tuple[ContextRule, ...]) -> list[Trigger]:
+    """Turn engine matches of context patterns into triggers, dropping those a pseudo-trigger overlaps."""
+    triggers = [Trigger(rules[m.owner[1]], m.start, m.end, m.sent) for m in matches]
+    pseudo = [t for t in triggers if t.rule.kind == "pseudo"]
+    if not pseudo:
+        return triggers
+    # a pseudo-trigger cancels every trigger it overlaps ("niet opgegeven bij het UWV"
+    # is no explanation; "geen idee" is no negation)
+    return [t for t in triggers if t.rule.kind == "pseudo"
+            or not any(p.start < t.end and t.start < p.end for p in pseudo)]
+
+
+def _terminated(terminators: list[Trigger], kind: str, lo: int, hi: int) -> bool:
+    return any(lo <= t.start and t.end <= hi and kind in t.rule.ends for t in terminators)
+
+
+def _in_scope(trig: Trigger, start: int, end: int, sent: int, terminators: list[Trigger]) -> bool:
+    rule = trig.rule
+    if start < trig.end and trig.start < end:
+        # A trigger that spans the whole match ("in de wijk is ... een drugslab opgerold") applies;
+        # one that only overlaps it is part of the matched phrase ("durft niet") and does not.
+        return trig.start <= start and end <= trig.end and (trig.end - trig.start) > (end - start)
+    if abs(sent - trig.sent) > rule.sentences:
+        return False
+    if rule.direction in ("forward", "both") and trig.end <= start and sent >= trig.sent:
+        if start - trig.end <= rule.max_tokens and not _terminated(terminators, rule.kind, trig.end, start):
+            return True
+    if rule.direction in ("backward", "both") and end <= trig.start and sent <= trig.sent:
+        if trig.start - end <= rule.max_tokens and not _terminated(terminators, rule.kind, end, trig.start):
+            return True
+    return False
+
+
+def assign_context(start: int, end: int, sent: int, triggers: list[Trigger]) -> ContextResult:
+    """The context of the match ``start:end`` in sentence ``sent`` given all triggers of the doc."""
+    result = ContextResult()
+    terminators = [t for t in triggers if t.rule.kind == "terminate"]
+    for trig in triggers:
+        kind = trig.rule.kind
+        if kind in ("terminate", "pseudo") or result.kinds.get(kind):
+            continue
+        if _in_scope(trig, start, end, sent, terminators):
+            result.kinds[kind] = True
+            result.rules.append(trig.rule.id)
+    return result

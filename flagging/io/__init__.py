@@ -1,0 +1,1 @@
+"""Reading JSON Lines input so that every line yields exactly one record."""

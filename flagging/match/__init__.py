@@ -1,0 +1,1 @@
+"""Token-pattern matching for lexicon entries and context triggers."""

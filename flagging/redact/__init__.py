@@ -1,0 +1,1 @@
+"""Dutch personal-data redaction on Presidio, with Deduce's lookup lists."""

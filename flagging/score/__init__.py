@@ -1,0 +1,1 @@
+"""Scoring: from evidence to per-category scores in [0, 1]."""

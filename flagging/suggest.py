@@ -1,0 +1,161 @@
+"""Suggestions: what the library hands a person to decide on.
+
+A :class:`Suggestion` says *needs_review* or *no_signal* and carries its
+evidence: character offsets into the original note, a redacted snippet, the
+lexicon entries that fired and their context. There is no status that
+reports, files or escalates: a person decides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from flagging.config import load_config
+from flagging.lexicon.loader import CONTEXT_KINDS
+from flagging.pipeline import Evidence, build_pipeline, get_resources
+
+STATUS_REVIEW = "needs_review"
+STATUS_NONE = "no_signal"
+
+
+@dataclass
+class Signal:
+    """One category's score and the evidence behind it."""
+
+    category: str
+    score: float
+    evidence: list[dict[str, Any]]
+    entries: list[str]
+    context: dict[str, Any]
+    above_threshold: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"category": self.category, "score": self.score, "above_threshold": self.above_threshold,
+                "evidence": self.evidence, "entries": self.entries, "context": self.context}
+
+
+@dataclass
+class Suggestion:
+    """The result of scanning one note. ``flag`` is true exactly when status is needs_review."""
+
+    flag: bool
+    categories: list[str]
+    signals: list[Signal]
+    scores: dict[str, float]
+    redacted_text: str | None = None
+    entities: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        return STATUS_REVIEW if self.flag else STATUS_NONE
+
+    def to_record(self, note_id: Any = None, meta: dict | None = None) -> dict[str, Any]:
+        """The ``scan`` output record of ``shared/spec/contract.md``."""
+        rec = {"id": note_id, "status": self.status, "flag": self.flag, "categories": list(self.categories),
+               "signals": [s.as_dict() for s in self.signals], "scores": dict(self.scores),
+               "redacted_text": self.redacted_text, "error": None}
+        if meta:
+            rec["meta"] = meta
+        return rec
+
+
+class Flagger:
+    """Scan Dutch case notes for signals; suggest a review flag with evidence.
+
+    ``Flagger()`` loads the packaged lexicons and context rules and the
+    default redactor. ``redact=False`` skips redaction: records then carry
+    offsets only, never raw snippets.
+    """
+
+    def __init__(self, *, threshold: float | None = None, categories: Iterable[str] | None = None,
+                 lexicon_dir: str | None = None, context_rules: str | None = None,
+                 config: str | dict | None = None, redact: bool | None = None, redactor: Any = None):
+        cats = list(categories) if categories else None
+        self.config = load_config(config, threshold=threshold, categories=cats)
+        if redact is not None:
+            self.config["pipeline"]["redact"] = bool(redact)
+        self.threshold = float(self.config["threshold"])
+        self._lexicon_dir = str(lexicon_dir or "")
+        self._context_rules = str(context_rules or "")
+        self.resources = get_resources(self._lexicon_dir, self._context_rules,
+                                       tuple(self.config.get("categories") or ()))
+        self.nlp = build_pipeline(self.config, self._lexicon_dir, self._context_rules)
+        self._redactor = redactor
+        self.redact = bool(self.config["pipeline"].get("redact", True))
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        return self.resources.categories
+
+    @property
+    def redactor(self):
+        if self._redactor is None and self.redact:
+            from flagging.redact.redactor import Redactor
+
+            self._redactor = Redactor()
+        return self._redactor
+
+    def scan(self, text: str) -> Suggestion:
+        """Scan one note."""
+        return self._suggest(text, self.nlp(_checked(text)))
+
+    def scan_many(self, texts: Iterable[str], batch_size: int = 256, n_process: int = 1) -> Iterator[Suggestion]:
+        """Scan many notes, results in input order.
+
+        ``batch_size`` notes go through spaCy's ``pipe`` at a time; with
+        ``n_process > 1`` batches are scanned by forked worker processes
+        (spaCy's own multiprocessing cannot carry the evidence objects back).
+        """
+        if n_process != 1:
+            from flagging.parallel import scan_parallel
+
+            yield from scan_parallel(self, texts, batch_size, n_process)
+            return
+        pairs = ((_checked(t), t) for t in texts)
+        for doc, text in self.nlp.pipe(pairs, batch_size=batch_size, as_tuples=True):
+            yield self._suggest(text, doc)
+
+    def _suggest(self, text: str, doc) -> Suggestion:
+        evidence: list[Evidence] = doc._.flagging_evidence or []
+        scored = doc._.flagging_scores
+        scores, contributions = scored["scores"], scored["contributions"]
+        redaction = self.redactor.redact(text, doc=doc) if self.redact else None
+        index = doc._.flagging_index
+        by_cat: dict[str, list[tuple[Evidence, float]]] = {}
+        for ev, c in zip(evidence, contributions, strict=True):
+            by_cat.setdefault(ev.category, []).append((ev, c))
+        signals = []
+        for cat, items in by_cat.items():
+            items.sort(key=lambda x: -x[1])
+            score = scores.get(cat, 0.0)
+            ev_dicts = []
+            for ev, c in items:
+                s0, s1 = index.sent_bounds[ev.sent]
+                sent_start, sent_end = int(index.char_starts[s0]), int(index.char_ends[s1 - 1])
+                ev_dicts.append({
+                    "start": ev.char_start, "end": ev.char_end,
+                    "snippet": redaction.snippet(sent_start, sent_end) if redaction else None,
+                    "entry": ev.entry.id, "kind": ev.entry.kind, "weight": ev.entry.weight,
+                    "contribution": round(c, 4), "context": ev.context.as_dict(),
+                })
+            top = items[0][0].context
+            signals.append(Signal(
+                category=cat, score=score, evidence=ev_dicts,
+                entries=list(dict.fromkeys(ev.entry.id for ev, _ in items)),
+                context={k: top.kinds[k] for k in CONTEXT_KINDS}, above_threshold=score >= self.threshold,
+            ))
+        signals.sort(key=lambda s: -s.score)
+        flagged = [s.category for s in signals if s.above_threshold]
+        return Suggestion(
+            flag=bool(flagged), categories=flagged, signals=signals, scores=scores,
+            redacted_text=redaction.text if redaction else None,
+            entities=redaction.entity_dicts() if redaction else [],
+        )
+
+
+def _checked(text: Any) -> str:
+    if not isinstance(text, str):
+        raise TypeError(f"text must be str, not {type(text).__name__}")
+    return text
