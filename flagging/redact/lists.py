@@ -10,6 +10,7 @@ the cache.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import importlib.util
 import json
@@ -103,8 +104,19 @@ def _project_sources() -> dict[str, list[Path]]:
         "titles": [lex / "redact" / "titles.txt"],
         "places": [lex / "redact" / "countries.txt"],
         "keep_words": [lex / "redact" / "keep" / "common_nouns.txt"],
-        "keep_institutions": [lex / "redact" / "keep" / "institutions.txt", lex / "redact" / "keep" / "brands.txt"],
+        "keep_institutions": [lex / "redact" / "keep" / "institutions.txt", lex / "redact" / "keep" / "brands.txt",
+                              lex / "redact" / "keep" / "identity_terms.txt"],
     }
+
+
+def _dutch_words_path() -> Path:
+    return packaged_dir() / "redact" / "dutch_words.txt.gz"
+
+
+def load_dutch_words() -> frozenset[str]:
+    """~400k Dutch word forms (spaCy lookups data, see lexicons/redact/SOURCES.md): not names."""
+    with gzip.open(_dutch_words_path(), "rt", encoding="utf-8") as fh:
+        return frozenset(fh.read().split())
 
 
 def _fingerprint() -> str:
@@ -115,7 +127,7 @@ def _fingerprint() -> str:
         except metadata.PackageNotFoundError:
             h.update(f"{pkg}=?;".encode())
     h.update(str(CACHE_FORMAT).encode())
-    paths = [p for ps in _project_sources().values() for p in ps]
+    paths = [p for ps in _project_sources().values() for p in ps] + [_dutch_words_path()]
     root = _deduce_root()
     if root:
         paths += sorted(root.rglob("*.txt"))
@@ -205,5 +217,8 @@ def load_lookups(progress: bool | None = None) -> Lookups:
                     old.unlink(missing_ok=True)
         except OSError as exc:  # a read-only home still works, just slower at start-up
             log.warning("cannot write lookup cache %s: %s", path, exc)
-    _LOADED = _to_lookups(data)
+    lookups = _to_lookups(data)
+    lookups.single["dutch_words"] = set(load_dutch_words())
+    lookups.multi["dutch_words"] = {}
+    _LOADED = lookups
     return _LOADED

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from presidio_anonymizer import AnonymizerEngine
 from presidio_anonymizer.entities import OperatorConfig, RecognizerResult as AnonResult
 
+from flagging.normalize import normalize_text
 from flagging.redact.anonymize import Entity, assign_placeholders, render
 from flagging.redact.registry import ENTITY_TYPES
 
@@ -84,7 +85,6 @@ class Redactor:
         self._nlp = nlp
         self._analyzer = None
         self._anonymizer = None
-        self._keep: frozenset[str] = frozenset()
 
     def warm_up(self, progress: bool | None = None) -> Redactor:
         """Load lookups (from cache, or build them once) and configure the analyzer."""
@@ -95,7 +95,8 @@ class Redactor:
 
             make_tldextract_offline()
             lookups = load_lookups(progress)
-            self._keep = frozenset(lookups.single["keep_institutions"] | lookups.single["keep_words"])
+            self._institutions = frozenset(lookups.single["keep_institutions"])
+            self._keep_words = frozenset(lookups.single["keep_words"])
             self._keep_phrases = {" ".join(s) for seqs in lookups.multi["keep_institutions"].values() for s in seqs}
             self._analyzer = build_analyzer(lookups, self._nlp, context_enhancement=self.context_enhancement)
             self._anonymizer = AnonymizerEngine()
@@ -112,12 +113,14 @@ class Redactor:
         return resolve_overlaps(ents, text)
 
     def _is_keep(self, surface: str, etype: str) -> bool:
+        """Institutions and brands are kept in any case; common nouns that are also names
+        ("bakker", "visser") only when written in lower case ("Petra Visser" is a person)."""
         if etype not in ("PERSON", "LOCATION", "ORGANIZATION"):
             return False
-        from flagging.normalize import normalize_text
-
         norm = normalize_text(surface)
-        return norm in self._keep or norm in self._keep_phrases
+        if norm in self._institutions or norm in self._keep_phrases:
+            return True
+        return surface.islower() and norm in self._keep_words
 
     def redact(self, text: str, doc=None) -> RedactionResult:
         """Redacted text with consistent placeholders, and entities with offsets into ``text``."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from spacy.attrs import IDX, IS_SPACE, LENGTH, ORTH
+from spacy.lang.nl.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
 from flagging.normalize import normalize_token
@@ -22,7 +23,7 @@ STRONG_TITLES = frozenset({"mw", "mevr", "mevrouw", "dhr", "meneer", "hr", "mr",
 NAME_PARTICLES = frozenset({"van", "de", "der", "den", "'t", "ten", "ter", "el", "al", "ben", "bin", "ibn", "abu",
                             "abou", "ait", "ou", "bou", "da", "das", "dos", "di", "du", "le", "la", "del", "della",
                             "vanden", "vander", "von", "ul", "ud"})
-SENTENCE_OPENERS = frozenset({".", "!", "?", ":", ";", "-", "*", "•", "\"", "(", "'", "·", "–", ">", "->", "/"})
+SENTENCE_OPENERS = frozenset({".", "!", "?", ":", ";", "-", "*", "•", "·", "–", ">", "->", "/"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +38,7 @@ class WordInfo:
     particle: bool
     keep_word: bool
     institution: bool
+    dutch: bool
     alpha: bool
     acronym: bool
 
@@ -60,6 +62,27 @@ class WordFeatures:
                 self._cache[orth] = got
         return got
 
+    def _is_dutch(self, norm: str) -> bool:
+        """A Dutch word form: listed, an inflection of a listed word, or a compound of two."""
+        words = self.lk.single["dutch_words"]
+        if norm in words or norm in STOP_WORDS:
+            return True
+        for suffix in ("e", "en", "s", "n", "er", "ere", "ste", "st", "t", "de", "te", "'s"):
+            if norm.endswith(suffix) and len(norm) - len(suffix) >= 3 and norm[: -len(suffix)] in words:
+                return True
+        return self._is_compound(norm)
+
+    def _is_compound(self, norm: str) -> bool:
+        """A Dutch compound of two known words ("fraudehelpdesk"): a noun, not a name."""
+        words = self.lk.single["dutch_words"]
+        if len(norm) < 7 or not norm.isalpha():
+            return False
+        for cut in range(3, len(norm) - 2):
+            head, tail = norm[:cut], norm[cut:]
+            if tail in words and (head in words or (head.endswith(("s", "e")) and head[:-1] in words)):
+                return True
+        return False
+
     def _resolve(self, text: str) -> WordInfo:
         s = self.lk.single
         norm = normalize_token(text)
@@ -74,7 +97,8 @@ class WordFeatures:
             strong_title=norm in STRONG_TITLES,
             particle=norm in NAME_PARTICLES,
             keep_word=norm in self._keep_words,
-            institution=norm in self._institutions,
+            institution=norm in self._institutions or (len(parts) > 1 and normalize_token(parts[0]) in self._institutions),
+            dutch=self._is_dutch(norm),
             alpha=any(c.isalpha() for c in text) and all(c.isalpha() or c in "'-’." for c in text),
             acronym=len(text) > 1 and text.isupper() and len(text) <= 5,
         )

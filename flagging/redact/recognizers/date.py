@@ -20,7 +20,9 @@ class NlDateRecognizer(PatternRecognizer):
         Pattern("date_day_month", r"(?<![\d\-/.,])(?:[12]\d|3[01]|0?[1-9])[/\-](?:1[0-2]|0?[1-9])(?![\d\-/]|[.,]\d)", 0.5),
         Pattern("time", r"(?i)(?<![\d.:,])(?:[01]?\d|2[0-3])(?::[0-5]\d(?:\s?(?:uur|u)\b)?|\.[0-5]\d\s?(?:uur|u)\b)(?![\d.:,]\d)", 0.5),
         Pattern("time_after_om", r"(?i)(?<=\bom )(?:[01]?\d|2[0-3])[.:][0-5]\d(?![\d.:,]\d)", 0.5),
-        Pattern("time_hour", r"(?i)(?<![\d.:,])(?:[01]?\d|2[0-3])\s?(?:uur|u)\b", 0.5),
+        Pattern("time_hour", r"(?i)(?<=\b(?:om|rond|tot|vanaf|tussen|na|voor)\s)(?:[01]?\d|2[0-3])\s?(?:uur|u)\b", 0.5),
+        # "15.00", "11.50": a clock time when the minutes are a multiple of five and no money is near
+        Pattern("time_bare", r"(?<![\d.,:€/\-])(?<!€\s)(?<!EUR\s)(?:[01]?\d|2[0-3])\.[0-5][05](?!\s?(?:euro|eur|%|procent|kg|km|m\b))(?![\d.,:/\-]?\d)", 0.5),
     ]
     CONTEXT = ["datum", "geboren", "geb", "geboortedatum", "om", "op", "afspraak", "uur", "d.d", "dd"]
 

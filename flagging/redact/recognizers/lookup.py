@@ -65,7 +65,7 @@ class DutchLookupRecognizer(EntityRecognizer):
         """Could this capitalised word be part of a name?"""
         inf = t.info
         return t.cap and inf.alpha and not inf.institution and not inf.acronym and not inf.title and (
-            inf.first or inf.surname or not (inf.common or inf.place))
+            inf.first or inf.surname or not (inf.common or inf.place or inf.dutch))
 
     def _extend_right(self, toks: list[Tok], j: int) -> int:
         """Index after the last name part, extending over particles followed by a name part."""
@@ -110,8 +110,10 @@ class DutchLookupRecognizer(EntityRecognizer):
                     k = j
                     while k < n and toks[k].info.particle:
                         k += 1
-                    if k < n and toks[k].info.alpha and not toks[k].info.common and not toks[k].info.title \
-                            and not toks[k].info.institution:
+                    nxt = toks[k].info if k < n else None
+                    if nxt is not None and nxt.alpha and not nxt.title and not nxt.institution and (
+                            nxt.first or nxt.surname or (k > j and not nxt.common)
+                            or not (nxt.common or nxt.dutch or nxt.place)):
                         j = self._extend_right(toks, k + 1)
                     else:
                         j = self._extend_right(toks, j)
@@ -123,20 +125,31 @@ class DutchLookupRecognizer(EntityRecognizer):
                     continue
             # 2. a known name, extended over its neighbours
             if t.cap and inf.alpha and (inf.first or inf.surname) and not inf.institution and not inf.title:
-                strong = not inf.common
                 j = self._extend_right(toks, i + 1)
                 multi = self.lookups.longest("surnames", [x.info.norm for x in toks], i)
                 j = max(j, i + multi)
-                if strong and not t.sent_start or j > i + 1 or (strong and t.sent_start):
-                    if not (t.sent_start and inf.common and j == i + 1):
-                        spans.append((i, j, 0.85 if strong else 0.6, "list"))
-                        i = j
-                        continue
-            # 3. an unknown capitalised word inside a sentence
-            if self._namey(t) and not t.sent_start and not (inf.first or inf.surname) and len(t.text) > 1:
+                lone = j == i + 1
+                ordinary_word = inf.dutch or inf.keep_word or inf.common
+                if not (lone and inf.place and not inf.first) and not (t.sent_start and lone and ordinary_word):
+                    spans.append((i, j, 0.85 if not ordinary_word else 0.6, "list"))
+                    i = j
+                    continue
+            # 2b. a capitalised particle starting a surname ("Van den Broek", "El Khattabi")
+            if t.cap and inf.particle:
+                k = i
+                while k < n and toks[k].info.particle and k < i + 3:
+                    k += 1
+                if k > i and k < n and self._namey(toks[k]) and (toks[k].info.surname or not toks[k].info.dutch):
+                    j = self._extend_right(toks, k + 1)
+                    spans.append((i, j, 0.75, "particle"))
+                    i = j
+                    continue
+            # 3. an unknown capitalised word that is no Dutch word, place, brand or institution
+            if self._namey(t) and not (inf.first or inf.surname) and len(t.text) > 1 and (
+                    not t.sent_start or not (inf.common or inf.keep_word)):
                 j = self._extend_right(toks, i + 1)
                 prev = toks[i - 1].info.norm if i else ""
-                score = 0.7 if prev in RELATION_WORDS or j > i + 1 else 0.5
+                score = 0.7 if prev in RELATION_WORDS or j > i + 1 else 0.55 if not t.sent_start else 0.5
                 spans.append((i, j, score, "capitalised"))
                 i = j
                 continue
@@ -211,12 +224,25 @@ class DutchLookupRecognizer(EntityRecognizer):
                     out.append((i, i + m, 0.6))
         return out
 
+    def _institution_tokens(self, toks: list[Tok]) -> set[int]:
+        """Tokens inside a generic institution's name ("Meld Misdaad Anoniem", "Juridisch Loket")."""
+        norms = [t.info.norm for t in toks]
+        out: set[int] = set()
+        for i, t in enumerate(toks):
+            if t.info.institution:
+                out.add(i)
+            elif t.cap:
+                n = self.lookups.longest("keep_institutions", norms, i)
+                out.update(range(i, i + n))
+        return out
+
     # ------------------------------------------------------------- Presidio API
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts = None) -> list[RecognizerResult]:
         if nlp_artifacts is None or nlp_artifacts.tokens is None:
             return []
         toks = tokens_of(nlp_artifacts.tokens, self.features)
         results: list[RecognizerResult] = []
+        protected = self._institution_tokens(toks)
 
         def add(entity: str, s: int, e: int, score: float, why: str) -> None:
             if entity in entities or not entities:
@@ -224,12 +250,13 @@ class DutchLookupRecognizer(EntityRecognizer):
                     entity, toks[s].start, toks[e - 1].end, score,
                     AnalysisExplanation(self.name, score, textual_explanation=why)))
 
-        orgs = self._org_spans(toks)
+        orgs = [o for o in self._org_spans(toks) if not any(k in protected for k in range(o[0], o[1]))]
         org_tokens = {k for s, e, _ in orgs for k in range(s, e)}
-        persons = [p for p in self._person_spans(toks) if not any(k in org_tokens for k in range(p[0], p[1]))]
+        persons = [p for p in self._person_spans(toks)
+                   if not any(k in org_tokens or k in protected for k in range(p[0], p[1]))]
         persons += self._propagate(toks, persons)
         person_tokens = {k for s, e, _, _ in persons for k in range(s, e)}
-        for s, e, score in self._location_spans(toks, person_tokens | org_tokens):
+        for s, e, score in self._location_spans(toks, person_tokens | org_tokens | protected):
             add("LOCATION", s, e, score, "place list")
         for s, e, score, why in persons:
             # a "name" that is only a place is a place ("in Almere", not a person)

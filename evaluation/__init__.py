@@ -1,0 +1,1 @@
+"""Evaluation harnesses and data (not shipped in the wheel)."""
