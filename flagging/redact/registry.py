@@ -8,6 +8,7 @@ from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer, Lemm
 from flagging.lexicon.loader import load_abbreviations
 from flagging.redact.lists import Lookups
 from flagging.redact.nlp_engine import BlankDutchNlpEngine
+from flagging.redact.tokens import WordFeatures
 from flagging.redact.recognizers import (
     DutchLookupRecognizer,
     NlAddressRecognizer,
@@ -29,11 +30,12 @@ ENTITY_TYPES = ("PERSON", "LOCATION", "ORGANIZATION", "NL_ADDRESS", "NL_POSTCODE
 
 def build_registry(lookups: Lookups, keep_words: frozenset[str] = frozenset()) -> RecognizerRegistry:
     registry = RecognizerRegistry(supported_languages=["nl"])
-    abbreviations = load_abbreviations()
+    # one word-feature cache shared by the token-based recognizers (a note is featurised once)
+    features = WordFeatures(lookups, keep_words, load_abbreviations())
     for rec in (NlBsnRecognizer(), NlIbanRecognizer(), NlPhoneRecognizer(), OfflineEmailRecognizer(),
                 NlUrlRecognizer(), NlIpRecognizer(), NlDateRecognizer(), NlPostcodeRecognizer(),
-                NlLicensePlateRecognizer(), NlAddressRecognizer(lookups, abbreviations),
-                DutchLookupRecognizer(lookups, keep_words, abbreviations)):
+                NlLicensePlateRecognizer(), NlAddressRecognizer(lookups, features),
+                DutchLookupRecognizer(lookups, features)):
         registry.add_recognizer(rec)
     return registry
 

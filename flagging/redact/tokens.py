@@ -117,12 +117,13 @@ class Tok:
 
 def tokens_of(doc: Doc, features: WordFeatures) -> list[Tok]:
     """Non-space tokens with features and sentence-start flags (computed once per doc)."""
-    cached = doc.user_data.get(("flagging", "redact_tokens", id(features.lk)))
+    cached = doc.user_data.get(("flagging", "redact_tokens", id(features)))
     if cached is not None:
         return cached
     out: list[Tok] = []
     text_all = doc.text
     arr = doc.to_array([ORTH, IDX, LENGTH, IS_SPACE])
+    cache, resolve = features._cache, features._resolve
     prev_text = None
     before_prev = ""  # norm of the token before ``prev_text``: "." after "mw" opens no sentence
     newline = True
@@ -132,7 +133,9 @@ def tokens_of(doc: Doc, features: WordFeatures) -> list[Tok]:
             if "\n" in text:
                 newline = True
             continue
-        info = features.info(orth, text)
+        info = cache.get(orth)
+        if info is None:
+            info = cache[orth] = resolve(text)
         sent_start = newline or prev_text is None or (
             prev_text in SENTENCE_OPENERS
             and not (prev_text == "." and (before_prev in features.abbreviations or before_prev in STRONG_TITLES)))
@@ -140,5 +143,5 @@ def tokens_of(doc: Doc, features: WordFeatures) -> list[Tok]:
         before_prev = out[-2].info.norm if len(out) > 1 else ""
         prev_text = text
         newline = False
-    doc.user_data[("flagging", "redact_tokens", id(features.lk))] = out
+    doc.user_data[("flagging", "redact_tokens", id(features))] = out
     return out

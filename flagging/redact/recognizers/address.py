@@ -32,10 +32,9 @@ _NOT_AFTER = frozenset({"jaar", "euro", "keer", "uur", "minuten", "kinderen", "d
 class NlAddressRecognizer(EntityRecognizer):
     ENTITIES = ["NL_ADDRESS"]
 
-    def __init__(self, lookups: Lookups, abbreviations: frozenset[str] = frozenset(),
-                 supported_language: str = "nl"):
+    def __init__(self, lookups: Lookups, features: WordFeatures, supported_language: str = "nl"):
         self.lookups = lookups
-        self.features = WordFeatures(lookups, abbreviations=abbreviations)
+        self.features = features
         super().__init__(supported_entities=self.ENTITIES, supported_language=supported_language,
                          name="NlAddressRecognizer")
 

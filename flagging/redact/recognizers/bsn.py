@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from presidio_analyzer import Pattern, PatternRecognizer
+import re
+
+from presidio_analyzer import Pattern
+
+from flagging.redact.recognizers.base import PrefilteredPatternRecognizer
 
 
 def elfproef(digits: str) -> bool:
@@ -15,7 +19,8 @@ def elfproef(digits: str) -> bool:
     return total % 11 == 0
 
 
-class NlBsnRecognizer(PatternRecognizer):
+class NlBsnRecognizer(PrefilteredPatternRecognizer):
+    PREFILTER = re.compile(r"\d{3}[.\s]?\d{2}")
     PATTERNS = [
         Pattern("bsn_plain", r"(?<![\d.\-/])\d{9}(?![\d\-/]|\.\d)", 0.5),
         Pattern("bsn_grouped", r"(?<![\d.\-/])\d{3}[.\s]\d{3}[.\s]\d{3}(?![\d\-/]|\.\d)", 0.5),

@@ -4,10 +4,15 @@ use and hangs offline. A strict pattern needs no suffix list."""
 
 from __future__ import annotations
 
-from presidio_analyzer import Pattern, PatternRecognizer
+import re
+
+from presidio_analyzer import Pattern
+
+from flagging.redact.recognizers.base import PrefilteredPatternRecognizer
 
 
-class OfflineEmailRecognizer(PatternRecognizer):
+class OfflineEmailRecognizer(PrefilteredPatternRecognizer):
+    PREFILTER = re.compile(r"@")
     PATTERNS = [
         Pattern("email", r"(?i)\b[a-z0-9][a-z0-9._%+\-]*@[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?(?:\.[a-z0-9\-]+)*\.[a-z]{2,24}\b", 0.9),
     ]

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from presidio_analyzer import Pattern, PatternRecognizer
+import re
+
+from presidio_analyzer import Pattern
+
+from flagging.redact.recognizers.base import PrefilteredPatternRecognizer
 
 _LENGTHS = {"NL": 18, "BE": 16, "DE": 22, "FR": 27, "PL": 28, "RO": 24, "BG": 22, "ES": 24, "IT": 27,
             "TR": 26, "LU": 20, "AT": 20, "GB": 22, "PT": 25, "IE": 22, "CH": 21}
@@ -22,7 +26,8 @@ def iban_valid(text: str) -> bool:
     return number % 97 == 1
 
 
-class NlIbanRecognizer(PatternRecognizer):
+class NlIbanRecognizer(PrefilteredPatternRecognizer):
+    PREFILTER = re.compile(r"(?i)[a-z]{2}\d{2}")
     PATTERNS = [
         Pattern("iban", r"(?i)\b[a-z]{2}\d{2}(?:[ ]?[a-z0-9]{4}){2,7}(?:[ ]?[a-z0-9]{1,3})?\b", 0.5),
     ]

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 import ipaddress
 
-from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer import Pattern
+
+from flagging.redact.recognizers.base import PrefilteredPatternRecognizer
 
 
-class NlIpRecognizer(PatternRecognizer):
+class NlIpRecognizer(PrefilteredPatternRecognizer):
+    PREFILTER = re.compile(r"\d\.\d|[0-9a-fA-F]:[0-9a-fA-F]")
     PATTERNS = [
         Pattern("ipv4", r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.]\d)", 0.6),
         Pattern("ipv6", r"(?i)(?<![:\w])(?:[0-9a-f]{1,4}:){2,7}(?::|[0-9a-f]{1,4})(?:[0-9a-f:]*)(?![:\w])", 0.6),

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer import Pattern
+
+from flagging.redact.recognizers.base import PrefilteredPatternRecognizer
 
 # X = letter, 9 = digit; sidecodes 1..14 of the RDW
 SIDECODES = ["XX-99-99", "99-99-XX", "99-XX-99", "XX-99-XX", "XX-XX-99", "99-XX-XX", "99-XXX-9",
@@ -19,7 +21,8 @@ def _regex(code: str, dashes: bool) -> str:
     return ("-" if dashes else "").join(parts)
 
 
-class NlLicensePlateRecognizer(PatternRecognizer):
+class NlLicensePlateRecognizer(PrefilteredPatternRecognizer):
+    PREFILTER = re.compile(r"[A-Za-z]-?\d|\d-?[A-Za-z]")
     PATTERNS = [Pattern("plate_dashed", r"(?i)(?<![\w\-])(?:" + "|".join(_regex(c, True) for c in SIDECODES)
                         + r")(?![\w\-])", 0.7),
                 Pattern("plate_plain", r"(?<![\w\-])(?:" + "|".join(_regex(c, False) for c in SIDECODES)

@@ -50,10 +50,9 @@ class DutchLookupRecognizer(EntityRecognizer):
 
     ENTITIES = ["PERSON", "LOCATION", "ORGANIZATION"]
 
-    def __init__(self, lookups: Lookups, keep_words: frozenset[str] = frozenset(),
-                 abbreviations: frozenset[str] = frozenset(), supported_language: str = "nl"):
+    def __init__(self, lookups: Lookups, features: WordFeatures, supported_language: str = "nl"):
         self.lookups = lookups
-        self.features = WordFeatures(lookups, keep_words, abbreviations)
+        self.features = features
         super().__init__(supported_entities=self.ENTITIES, supported_language=supported_language,
                          name="DutchLookupRecognizer")
 

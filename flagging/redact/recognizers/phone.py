@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import re
 
-from presidio_analyzer import Pattern, PatternRecognizer
+from presidio_analyzer import Pattern
+
+from flagging.redact.recognizers.base import PrefilteredPatternRecognizer
 
 _SEP = r"[ \-.]?"
 
 
-class NlPhoneRecognizer(PatternRecognizer):
+class NlPhoneRecognizer(PrefilteredPatternRecognizer):
+    PREFILTER = re.compile(r"(?:\+|\b0)\d")
     PATTERNS = [
         Pattern("phone_nl", r"(?<![\w+])(?:\+|00)31[ \-]?(?:\(0\)[ \-]?)?\d(?:[ \-.]?\d){8}(?!\d)", 0.7),
         Pattern("phone_nl_local", r"(?<![\w+/\-.])(?:\(0\d{1,3}\)|0\d{1,3})(?:[ ]?[\-/][ ]?|[ .])?\d(?:[ \-.]?\d){5,7}(?![\d\-])", 0.6),

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from presidio_analyzer import Pattern, PatternRecognizer
+import re
+
+from presidio_analyzer import Pattern
+
+from flagging.redact.recognizers.base import PrefilteredPatternRecognizer
 
 
-class NlPostcodeRecognizer(PatternRecognizer):
+class NlPostcodeRecognizer(PrefilteredPatternRecognizer):
+    PREFILTER = re.compile(r"[1-9]\d{3} ?[A-Za-z]{2}")
     PATTERNS = [
         Pattern("postcode", r"(?<![\w\-])[1-9]\d{3} ?(?!SA|SD|SS)[A-Z]{2}(?![\w\-])", 0.7),
         Pattern("postcode_lower", r"(?<![\w\-])[1-9]\d{3}(?!sa|sd|ss)[a-z]{2}(?![\w\-])", 0.6),

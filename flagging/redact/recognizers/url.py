@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from presidio_analyzer import Pattern, PatternRecognizer
+import re
+
+from presidio_analyzer import Pattern
+
+from flagging.redact.recognizers.base import PrefilteredPatternRecognizer
 
 _TLD = r"(?:nl|be|com|org|net|eu|info|de|io|me|tv|co|app|shop|online|site|biz|uk|fr|pl|ro|tr|ma|sr|cw)"
 
 
-class NlUrlRecognizer(PatternRecognizer):
+class NlUrlRecognizer(PrefilteredPatternRecognizer):
+    PREFILTER = re.compile(r"(?i)\w\.[a-z]{2}|://")
     PATTERNS = [
         Pattern("url_scheme", r"(?i)\b(?:https?|ftp)://[^\s<>\"')\]]+[^\s<>\"')\].,;:!?]", 0.8),
         Pattern("url_www", r"(?i)\bwww\.[a-z0-9\-]+(?:\.[a-z0-9\-]+)+(?:/[^\s<>\"')\]]*[^\s<>\"')\].,;:!?])?", 0.8),
         Pattern("url_bare", r"(?i)(?<![@\w.])[a-z0-9][a-z0-9\-]{1,62}(?:\.[a-z0-9\-]{2,})*\." + _TLD
                 + r"\b(?!@)(?:/[^\s<>\"')\]]*[^\s<>\"')\].,;:!?])?", 0.6),
-        Pattern("url_short", r"(?i)\b(?:t\.me|wa\.me|bit\.ly|tinyurl\.com)/[^\s<>\"')\]]+", 0.8),
+        Pattern("url_short", r"(?i)(?<![/\w])(?:t\.me|wa\.me|bit\.ly|tinyurl\.com)/[^\s<>\"')\]]*[^\s<>\"')\].,;:!?]", 0.8),
     ]
     CONTEXT = ["website", "site", "link", "url", "advertentie", "profiel", "pagina"]
 

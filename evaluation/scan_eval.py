@@ -1,0 +1,59 @@
+"""Scan the labelled notes of one split with the rules and print the figures.
+
+Flag-level precision and recall, per-category P/R/F1, macro-F1 and the
+false-positive rate per hard-negative type. ``--errors`` lists the notes
+the rules got wrong (for train/dev work only: never tune on test).
+
+    python evaluation/scan_eval.py --split test
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from evaluation.metrics import format_scan_report, scan_metrics  # noqa: E402
+
+DATA = Path(__file__).parent / "data"
+
+
+def load_split(split: str) -> list[dict]:
+    return [json.loads(x) for x in (DATA / f"{split}.jsonl").read_text("utf-8").splitlines() if x.strip()]
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--split", default="dev", choices=["train", "dev", "test"])
+    ap.add_argument("--threshold", type=float, default=None)
+    ap.add_argument("--errors", action="store_true", help="print the wrongly scored notes (not for test)")
+    ap.add_argument("--json", help="write the figures to this file")
+    args = ap.parse_args(argv)
+    from flagging import Flagger
+
+    notes = load_split(args.split)
+    flagger = Flagger(threshold=args.threshold, redact=False)
+    suggestions = list(flagger.scan_many([n["text"] for n in notes]))
+    predicted = [set(s.categories) for s in suggestions]
+    m = scan_metrics(notes, predicted)
+    print(f"split: {args.split}   threshold: {flagger.threshold}")
+    print(format_scan_report(m))
+    if args.errors:
+        for n, s, p in zip(notes, suggestions, predicted, strict=True):
+            gold = set(n["labels"])
+            if gold != p:
+                fired = {sig.category: [e["entry"] + ("/" + ",".join(e["context"]["triggers"]) if e["context"]["triggers"] else "")
+                                        for e in sig.evidence] for sig in s.signals}
+                print(f"\n--- {n['id']} gold={sorted(gold)} neg={n.get('negative_type')} pred={sorted(p)}")
+                print(n["text"][:600].replace("\n", " | "))
+                print("fired:", fired)
+    if args.json:
+        Path(args.json).write_text(json.dumps(m, indent=2), "utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
