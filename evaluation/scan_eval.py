@@ -31,20 +31,25 @@ def main(argv=None) -> int:
     ap.add_argument("--threshold", type=float, default=None)
     ap.add_argument("--errors", action="store_true", help="print the wrongly scored notes (not for test)")
     ap.add_argument("--json", help="write the figures to this file")
+    ap.add_argument("--lexicon-dir", help="lexicon folder (default: packaged)")
+    ap.add_argument("--model", default="rules", help="'rules' (rule score only), 'default' or a model folder")
+    ap.add_argument("--only", nargs="*", help="restrict --errors to these categories")
     args = ap.parse_args(argv)
     from flagging import Flagger
 
     notes = load_split(args.split)
-    flagger = Flagger(threshold=args.threshold, redact=False)
+    flagger = Flagger(threshold=args.threshold, redact=args.model != "rules", lexicon_dir=args.lexicon_dir,
+                      model=args.model)
     suggestions = list(flagger.scan_many([n["text"] for n in notes]))
     predicted = [set(s.categories) for s in suggestions]
     m = scan_metrics(notes, predicted)
-    print(f"split: {args.split}   threshold: {flagger.threshold}")
+    print(f"split: {args.split}   model: {args.model}   threshold: "
+          f"{flagger.threshold if flagger.model is None or args.threshold else 'per category (model)'}")
     print(format_scan_report(m))
     if args.errors:
         for n, s, p in zip(notes, suggestions, predicted, strict=True):
             gold = set(n["labels"])
-            if gold != p:
+            if gold != p and (not args.only or (gold ^ p) & set(args.only)):
                 fired = {sig.category: [e["entry"] + ("/" + ",".join(e["context"]["triggers"]) if e["context"]["triggers"] else "")
                                         for e in sig.evidence] for sig in s.signals}
                 print(f"\n--- {n['id']} gold={sorted(gold)} neg={n.get('negative_type')} pred={sorted(p)}")

@@ -30,10 +30,14 @@ class Signal:
     entries: list[str]
     context: dict[str, Any]
     above_threshold: bool
+    model: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"category": self.category, "score": self.score, "above_threshold": self.above_threshold,
-                "evidence": self.evidence, "entries": self.entries, "context": self.context}
+        out = {"category": self.category, "score": self.score, "above_threshold": self.above_threshold,
+               "evidence": self.evidence, "entries": self.entries, "context": self.context}
+        if self.model is not None:
+            out["model"] = self.model
+        return out
 
 
 @dataclass
@@ -71,7 +75,8 @@ class Flagger:
 
     def __init__(self, *, threshold: float | None = None, categories: Iterable[str] | None = None,
                  lexicon_dir: str | None = None, context_rules: str | None = None,
-                 config: str | dict | None = None, redact: bool | None = None, redactor: Any = None):
+                 config: str | dict | None = None, redact: bool | None = None, redactor: Any = None,
+                 model: Any = None):
         cats = list(categories) if categories else None
         self.config = load_config(config, threshold=threshold, categories=cats)
         if redact is not None:
@@ -84,6 +89,10 @@ class Flagger:
         self.nlp = build_pipeline(self.config, self._lexicon_dir, self._context_rules)
         self._redactor = redactor
         self.redact = bool(self.config["pipeline"].get("redact", True))
+        self._threshold_given = threshold is not None
+        self.model = load_model(model if model is not None else self.config["scoring"].get("model"))
+        if self.model is not None and not self.redact:
+            raise ValueError("a learned model scores redacted text: it cannot run with redact=False")
 
     @property
     def categories(self) -> tuple[str, ...]:
@@ -99,7 +108,7 @@ class Flagger:
 
     def scan(self, text: str) -> Suggestion:
         """Scan one note."""
-        return self._suggest(text, self.nlp(_checked(text)))
+        return next(iter(self.scan_many([text])))
 
     def scan_many(self, texts: Iterable[str], batch_size: int = 256, n_process: int = 1) -> Iterator[Suggestion]:
         """Scan many notes, results in input order.
@@ -114,18 +123,56 @@ class Flagger:
             yield from scan_parallel(self, texts, batch_size, n_process)
             return
         pairs = ((_checked(t), t) for t in texts)
+        batch: list[tuple[str, Any, Any]] = []
         for doc, text in self.nlp.pipe(pairs, batch_size=batch_size, as_tuples=True):
-            yield self._suggest(text, doc)
+            batch.append((text, doc, self.redactor.redact(text, doc=doc) if self.redact else None))
+            if len(batch) >= batch_size:
+                yield from self._suggest_batch(batch)
+                batch = []
+        if batch:
+            yield from self._suggest_batch(batch)
 
-    def _suggest(self, text: str, doc) -> Suggestion:
+    def model_inputs(self, texts: Iterable[str], batch_size: int = 256) -> list[tuple[str, dict]]:
+        """What a learned model sees for each text: identity-neutral redacted text and rule features."""
+        from flagging.score.features import model_text, rule_features
+
+        out = []
+        for doc, text in self.nlp.pipe(((_checked(t), t) for t in texts), batch_size=batch_size, as_tuples=True):
+            red = self.redactor.redact(text, doc=doc)
+            out.append((model_text(red.text), rule_features(doc._.flagging_evidence or [])))
+        return out
+
+    def _suggest_batch(self, batch):
+        probs = None
+        if self.model is not None:
+            from flagging.score.features import model_text, rule_features
+
+            inputs = [(model_text(red.text), rule_features(doc._.flagging_evidence or [])) for _, doc, red in batch]
+            probs = self.model.predict_proba(inputs)
+        for k, (text, doc, red) in enumerate(batch):
+            yield self._suggest(text, doc, red, None if probs is None else probs[k], None if probs is None
+                                else inputs[k])
+
+    def threshold_for(self, category: str) -> float:
+        if self.model is not None and not self._threshold_given:
+            return float(self.model.thresholds_.get(category, self.threshold))
+        return self.threshold
+
+    def _suggest(self, text: str, doc, redaction=None, probs=None, model_input=None) -> Suggestion:
         evidence: list[Evidence] = doc._.flagging_evidence or []
         scored = doc._.flagging_scores
-        scores, contributions = scored["scores"], scored["contributions"]
-        redaction = self.redactor.redact(text, doc=doc) if self.redact else None
+        scores, contributions = dict(scored["scores"]), scored["contributions"]
+        if probs is not None:
+            scores = {c: round(float(p), 4) for c, p in zip(self.model.categories, probs, strict=True)
+                      if c in scores}
         index = doc._.flagging_index
         by_cat: dict[str, list[tuple[Evidence, float]]] = {}
         for ev, c in zip(evidence, contributions, strict=True):
             by_cat.setdefault(ev.category, []).append((ev, c))
+        if probs is not None:
+            for cat in scores:
+                if scores[cat] >= self.threshold_for(cat) and cat not in by_cat:
+                    by_cat[cat] = []
         signals = []
         for cat, items in by_cat.items():
             items.sort(key=lambda x: -x[1])
@@ -140,12 +187,18 @@ class Flagger:
                     "entry": ev.entry.id, "kind": ev.entry.kind, "weight": ev.entry.weight,
                     "contribution": round(c, 4), "context": ev.context.as_dict(),
                 })
-            top = items[0][0].context
-            signals.append(Signal(
+            context = ({k: items[0][0].context.kinds[k] for k in CONTEXT_KINDS} if items
+                       else dict.fromkeys(CONTEXT_KINDS, False))
+            sig = Signal(
                 category=cat, score=score, evidence=ev_dicts,
                 entries=list(dict.fromkeys(ev.entry.id for ev, _ in items)),
-                context={k: top.kinds[k] for k in CONTEXT_KINDS}, above_threshold=score >= self.threshold,
-            ))
+                context=context, above_threshold=score >= self.threshold_for(cat),
+            )
+            if probs is not None:
+                sig.model = {"name": self.model.meta_.get("name", "model"),
+                             "top_terms": self.model.explain(model_input, cat, k=5),
+                             "threshold": self.threshold_for(cat)}
+            signals.append(sig)
         signals.sort(key=lambda s: -s.score)
         flagged = [s.category for s in signals if s.above_threshold]
         return Suggestion(
@@ -153,6 +206,17 @@ class Flagger:
             redacted_text=redaction.text if redaction else None,
             entities=redaction.entity_dicts() if redaction else [],
         )
+
+
+def load_model(spec: Any):
+    """None/"rules" (rule score), "default" (the packaged model), a folder, or a loaded scorer."""
+    if spec is None or spec in ("", "rules"):
+        return None
+    if not isinstance(spec, str):
+        return spec
+    from flagging.score.registry import resolve_model
+
+    return resolve_model(spec)
 
 
 def _checked(text: Any) -> str:

@@ -53,12 +53,28 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--no-redact", action="store_true",
                       help="skip redaction: records carry offsets only, no text or snippets")
     scan.add_argument("--n-process", type=int, default=1, help="worker processes (default 1)")
+    scan.add_argument("--model", default=None,
+                      help="'rules' (rule score only), 'default' (packaged model), a model folder, "
+                           "or models:/NAME@ALIAS from MLflow (default: config scoring.model)")
 
     redact = sub.add_parser("redact", help="redact personal data (JSONL in, JSONL out)")
     _add_io(redact)
     redact.add_argument("--key-env", metavar="VAR",
                         help="environment variable holding an HMAC key: placeholders become pseudonyms "
                              "that are stable across notes (the key is never stored)")
+
+    train = sub.add_parser("train", help="train the learned scorer (extra 'eval' for MLflow logging)")
+    train.add_argument("corpus", help="labelled JSONL (text, labels, split = train|dev)")
+    train.add_argument("-o", "--out", required=True, help="output model folder")
+    train.add_argument("--target-precision", type=float, default=0.9,
+                       help="per-category thresholds are chosen on dev for this precision")
+    train.add_argument("--no-rules", action="store_true", help="text features only (no rule evidence)")
+    train.add_argument("--no-text", action="store_true", help="rule evidence only")
+    train.add_argument("--C", type=float, default=4.0, help="inverse regularisation of the linear models")
+    train.add_argument("--name", default="flagging-default", help="registered model name in MLflow")
+    train.add_argument("--alias", default="candidate", help="alias set on the registered version")
+    train.add_argument("--tracking-uri", default=None, help="MLflow tracking URI (default sqlite:///mlflow.db)")
+    train.add_argument("--no-mlflow", action="store_true", help="do not log to MLflow")
 
     lex = sub.add_parser("lexicon", help="lexicon tools")
     lex_sub = lex.add_subparsers(dest="lexicon_command")
@@ -176,7 +192,8 @@ def cmd_scan(args) -> int:
 
     flagger = Flagger(threshold=args.threshold, categories=args.categories, config=args.config,
                       lexicon_dir=args.lexicon_dir, context_rules=args.context_rules,
-                      redact=False if args.no_redact else None)
+                      redact=False if args.no_redact else None,
+                      model="rules" if args.no_redact and args.model is None else args.model)
     limits = flagger.config["limits"]
     if flagger.redact:
         flagger.redactor.warm_up(progress=not args.quiet)
@@ -218,6 +235,28 @@ def cmd_redact(args) -> int:
                         args.max_chars or limits["max_chars"], limits["max_line_bytes"])
 
 
+def cmd_train(args) -> int:
+    from flagging import tracking
+    from flagging.train import train_model
+
+    summary = train_model(args.corpus, args.out, target_precision=args.target_precision,
+                          use_text=not args.no_text, use_rules=not args.no_rules, C=args.C, name=args.name)
+    m = summary["metrics"]
+    print(f"flagging train: dev flag precision {m['flag_precision']:.3f}, recall {m['flag_recall']:.3f}, "
+          f"macro-F1 {m['macro_f1']:.3f}, ECE {m['ece']:.3f} ({summary['seconds']} s) -> {args.out}",
+          file=sys.stderr)
+    if not args.no_mlflow:
+        if not tracking.available():
+            print('flagging train: MLflow not installed (pip install "flagging[eval]"); not logged',
+                  file=sys.stderr)
+        else:
+            info = tracking.log_training(summary, args.out, registered_name=args.name, alias=args.alias,
+                                         uri=args.tracking_uri, run_name=f"train-{args.name}")
+            print(f"flagging train: MLflow run {info['run_id']}, registered {info['registered']} "
+                  f"v{info['version']} @{info['alias']}", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_lexicon_check(args) -> int:
     from flagging.lexicon.check import run_check
 
@@ -247,6 +286,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_scan(args)
         if args.command == "redact":
             return cmd_redact(args)
+        if args.command == "train":
+            return cmd_train(args)
         if args.command == "lexicon" and args.lexicon_command == "check":
             return cmd_lexicon_check(args)
     except (LexiconError, ValueError) as exc:

@@ -5,7 +5,7 @@ its direction for ``max_tokens`` tokens, a terminator closes it early, a
 pseudo-trigger ("niet alleen") cancels the trigger it overlaps. Two changes
 for case notes (``shared/spec/context.md``): the household is never another
 experiencer, and two kinds clinical rule sets lack, *general* and
-*explained*, may reach into the next or previous sentence (``sentences: 1``),
+*explained*, may reach back into the previous sentence (``sentences: 1``),
 because a worker often gives the explanation in the sentence after the
 observation.
 """
@@ -65,7 +65,9 @@ def _in_scope(trig: Trigger, start: int, end: int, sent: int, terminators: list[
         return trig.start <= start and end <= trig.end and (trig.end - trig.start) > (end - start)
     if abs(sent - trig.sent) > rule.sentences:
         return False
-    if rule.direction in ("forward", "both") and trig.end <= start and sent >= trig.sent:
+    # Across a sentence end a rule only looks back: an explanation or a resolution follows the
+    # observation ("Nieuwe auto. Die is van de erfenis."), it does not carry into the next topic.
+    if rule.direction in ("forward", "both") and trig.end <= start and sent == trig.sent:
         if start - trig.end <= rule.max_tokens and not _terminated(terminators, rule.kind, trig.end, start):
             return True
     if rule.direction in ("backward", "both") and end <= trig.start and sent <= trig.sent:
