@@ -64,9 +64,14 @@ def _compiled(path: str | None = None):
     return rx, owners
 
 
+# ages written as numbers: "15-jarige", "15 jaar", "(15)", "82 jr"
+_AGE = re.compile(r"(?<![\w-])\d{1,3}\s*(?:-?\s*jarige?|jaar oud|jaar|jr\.?)(?!\w)|(?<=\()\d{1,2}(?=\))")
+
+
 def neutralize(text: str, path: str | None = None) -> str:
     """Replace identity words in a *normalised* (lowercase, no diacritics) text with neutral tokens."""
     rx, owners = _compiled(path)
+    text = _AGE.sub("leeftijd", text)
 
     def repl(m: re.Match) -> str:
         group = owners[int(m.lastgroup[1:])]

@@ -158,7 +158,7 @@ class ContextAssigner(_Component):
             evidence.append(Evidence(
                 entry=res.entries[m.owner[1]], start=m.start, end=m.end, sent=m.sent,
                 char_start=int(index.char_starts[m.start]), char_end=int(index.char_ends[m.end - 1]),
-                context=assign_context(m.start, m.end, m.sent, triggers),
+                context=assign_context(m.start, m.end, m.sent, triggers, m.core),
             ))
         doc._.flagging_evidence = evidence
         return doc

@@ -134,20 +134,19 @@ class Flagger:
 
     def model_inputs(self, texts: Iterable[str], batch_size: int = 256) -> list[tuple[str, dict]]:
         """What a learned model sees for each text: identity-neutral redacted text and rule features."""
-        from flagging.score.features import model_text, rule_features
+        from flagging.score.features import model_input
 
         out = []
         for doc, text in self.nlp.pipe(((_checked(t), t) for t in texts), batch_size=batch_size, as_tuples=True):
-            red = self.redactor.redact(text, doc=doc)
-            out.append((model_text(red.text), rule_features(doc._.flagging_evidence or [])))
+            out.append(model_input(text, doc._.flagging_evidence or [], self.redactor.redact(text, doc=doc)))
         return out
 
     def _suggest_batch(self, batch):
         probs = None
         if self.model is not None:
-            from flagging.score.features import model_text, rule_features
+            from flagging.score.features import model_input
 
-            inputs = [(model_text(red.text), rule_features(doc._.flagging_evidence or [])) for _, doc, red in batch]
+            inputs = [model_input(text, doc._.flagging_evidence or [], red) for text, doc, red in batch]
             probs = self.model.predict_proba(inputs)
         for k, (text, doc, red) in enumerate(batch):
             yield self._suggest(text, doc, red, None if probs is None else probs[k], None if probs is None

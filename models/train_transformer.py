@@ -22,7 +22,8 @@ tokenizer files) beforehand. The script never downloads anything: ``--base`` is 
 What it does: a plain torch loop (AdamW with linear warm-up and decay, ``BCEWithLogitsLoss``,
 gradient clipping) over the training notes; after each epoch it scores dev, prints per-category
 F1 at 0.5 and at the per-category thresholds that maximise F1 on dev, and keeps the weights of
-the epoch with the best dev macro-F1 (over the categories that have dev positives). It then
+the epoch with the best dev macro-F1 (over the categories that have dev positives; ties go to the
+lower dev loss). It then
 writes ``OUT_DIR`` with ``save_pretrained`` (model and tokenizer; ``id2label`` = category ids,
 ``problem_type="multi_label_classification"``) and ``OUT_DIR/flagging_thresholds.json``
 (thresholds, dev F1 and a short training log), which ``flagging.score.transformer.
@@ -182,7 +183,7 @@ def train(train_path: str | Path, dev_path: str | Path, base: str | Path, out: s
         say(f"warning: no training positives for {missing}")
     dev_pos = y_dev.sum(0) > 0
     if not dev_pos.any():
-        say("warning: dev has no positive for any category: thresholds stay 0.5, the last epoch is kept")
+        say("warning: dev has no positive for any category: thresholds stay 0.5, epoch picked on dev loss")
 
     set_seed(seed)
     dev = torch.device(device)
@@ -238,22 +239,24 @@ def train(train_path: str | Path, dev_path: str | Path, base: str | Path, out: s
         tuned = [best_threshold(probs[:, j], y_dev[:, j]) for j in range(len(CATEGORIES))]
         thresholds = [t for t, _ in tuned]
         f1_tuned = f1_scores(probs, y_dev, thresholds)
+        clipped = np.clip(probs, 1e-7, 1 - 1e-7)
+        dev_loss = float(-(y_dev * np.log(clipped) + (1 - y_dev) * np.log(1 - clipped)).mean())
         row = {
-            "epoch": epoch, "train_loss": round(total / max(1, count), 6),
+            "epoch": epoch, "train_loss": round(total / max(1, count), 6), "dev_loss": round(dev_loss, 6),
             "dev_macro_f1_at_0.5": round(_macro(f1_half, dev_pos), 6),
             "dev_macro_f1_tuned": round(_macro(f1_tuned, dev_pos), 6),
             "seconds": round(time.monotonic() - started, 1),
         }
         history.append(row)
-        say(f"epoch {epoch}/{epochs}: loss {row['train_loss']:.4f}, dev macro-F1 "
+        say(f"epoch {epoch}/{epochs}: loss {row['train_loss']:.4f}, dev loss {dev_loss:.4f}, dev macro-F1 "
             f"{row['dev_macro_f1_at_0.5']:.3f} at 0.5, {row['dev_macro_f1_tuned']:.3f} tuned")
         for j, c in enumerate(CATEGORIES):
             if dev_pos[j]:
                 say(f"  {c:<22} F1 {f1_half[j]:.3f} at 0.5, {f1_tuned[j]:.3f} at {thresholds[j]:.3f} "
                     f"({int(y_dev[:, j].sum())} dev positives)")
-        score = row["dev_macro_f1_tuned"]
-        # Keep the epoch with the best tuned dev macro-F1 (the last one if dev has no positive at all).
-        if best is None or not dev_pos.any() or score > best["score"]:
+        # Keep the epoch with the best tuned dev macro-F1, then the lowest dev loss.
+        score = (row["dev_macro_f1_tuned"] if dev_pos.any() else 0.0, -dev_loss)
+        if best is None or score > best["score"]:
             best = {
                 "score": score, "epoch": epoch, "thresholds": thresholds, "f1": f1_tuned,
                 "state": {k: v.detach().to("cpu", copy=True) for k, v in model.state_dict().items()},

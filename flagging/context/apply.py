@@ -57,12 +57,18 @@ def _terminated(terminators: list[Trigger], kind: str, lo: int, hi: int) -> bool
     return any(lo <= t.start and t.end <= hi and kind in t.rule.ends for t in terminators)
 
 
-def _in_scope(trig: Trigger, start: int, end: int, sent: int, terminators: list[Trigger]) -> bool:
+def _in_scope(trig: Trigger, start: int, end: int, sent: int, terminators: list[Trigger],
+              core: frozenset[int] = frozenset()) -> bool:
     rule = trig.rule
     if start < trig.end and trig.start < end:
         # A trigger that spans the whole match ("in de wijk is ... een drugslab opgerold") applies;
-        # one that only overlaps it is part of the matched phrase ("durft niet") and does not.
-        return trig.start <= start and end <= trig.end and (trig.end - trig.start) > (end - start)
+        # one inside a gap of the match ("het rook NIET naar wiet") applies; one that fills a
+        # position of the matched phrase ("durft niet") is part of it and does not.
+        if trig.start <= start and end <= trig.end and (trig.end - trig.start) > (end - start):
+            return True
+        inside = range(trig.start, trig.end)
+        return bool(core) and start <= trig.start and trig.end <= end and not any(k in core for k in inside) \
+            and rule.kind not in ("explained", "general", "other_experiencer")
     if abs(sent - trig.sent) > rule.sentences:
         return False
     # Across a sentence end a rule only looks back: an explanation or a resolution follows the
@@ -76,15 +82,19 @@ def _in_scope(trig: Trigger, start: int, end: int, sent: int, terminators: list[
     return False
 
 
-def assign_context(start: int, end: int, sent: int, triggers: list[Trigger]) -> ContextResult:
-    """The context of the match ``start:end`` in sentence ``sent`` given all triggers of the doc."""
+def assign_context(start: int, end: int, sent: int, triggers: list[Trigger],
+                   core: frozenset[int] = frozenset()) -> ContextResult:
+    """The context of the match ``start:end`` in sentence ``sent`` given all triggers of the doc.
+
+    ``core``: the tokens that filled the pattern's positions (the rest were gap tokens).
+    """
     result = ContextResult()
     terminators = [t for t in triggers if t.rule.kind == "terminate"]
     for trig in triggers:
         kind = trig.rule.kind
         if kind in ("terminate", "pseudo") or result.kinds.get(kind):
             continue
-        if _in_scope(trig, start, end, sent, terminators):
+        if _in_scope(trig, start, end, sent, terminators, core):
             result.kinds[kind] = True
             result.rules.append(trig.rule.id)
     return result

@@ -35,6 +35,7 @@ class TokenMatch:
     start: int
     end: int
     sent: int
+    core: frozenset[int] = frozenset()  # tokens that filled a pattern position (not gap tokens)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,8 +80,11 @@ class PatternEngine:
                 else:
                     self._wild.append((atom, sid))
         self._by_first: dict[int, list[int]] = defaultdict(list)
+        # the slots a pattern cannot match without: a pattern is only tried on a doc that has them all
+        self._required: list[frozenset[int]] = []
         for pid, elements in enumerate(self._elements):
             self._by_first[elements[0][1]].append(pid)
+            self._required.append(frozenset(sid for kind, sid, _ in elements if kind == "slot"))
         self._orth_cache: dict[int, tuple[frozenset[int], int]] = {}
 
     @property
@@ -142,17 +146,29 @@ class PatternEngine:
         """All matches, one per (pattern, start token), shortest completion first."""
         out: list[TokenMatch] = []
         slots = index.slots
+        present: set[int] = set().union(*slots) if slots else set()
+        if not present:
+            return out
+        required = self._required
         by_first = self._by_first
+        # per doc, lazily: the patterns starting with a slot whose every required slot occurs in the doc
+        memo: dict[int, list[int]] = {}
+        sent_ids = index.sent_ids.tolist()
         for i, token_slots in enumerate(slots):
             if not token_slots:
                 continue
-            sent = int(index.sent_ids[i])
+            sent = sent_ids[i]
             sent_end = index.sent_bounds[sent][1]
             for sid in token_slots:
-                for pid in by_first.get(sid, ()):
+                cands = memo.get(sid)
+                if cands is None:
+                    cands = memo[sid] = [pid for pid in by_first.get(sid, ()) if required[pid] <= present]
+                for pid in cands:
                     end = _match(self._elements[pid], 1, i + 1, sent_end, slots)
                     if end is not None:
-                        out.append(TokenMatch(self._owners[pid], pid, i, end, sent))
+                        need = required[pid]
+                        core = frozenset(k for k in range(i, end) if slots[k] & need)
+                        out.append(TokenMatch(self._owners[pid], pid, i, end, sent, core))
         return out
 
 

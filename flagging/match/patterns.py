@@ -9,7 +9,7 @@ matched inside one sentence against normalised tokens
 - ``*kwekerij``   suffix (compounds: wietkwekerij);
 - ``*wiet*``      infix;
 - ``[de|het]``    an optional token;
-- ``...4``        a gap of 0 to 4 tokens (``...`` alone is ``...3``).
+- ``...4``        a gap of 0 to 4 tokens (``...`` alone is ``...3``; at most ``...12``).
 
 A pattern never starts or ends with a gap or optional token, and a wildcard
 needs at least three letters, so that no pattern matches everything.
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from flagging.normalize import normalize_token
 
-MAX_GAP = 8
+MAX_GAP = 12
 MIN_WILDCARD_LETTERS = 3
 _GAP = re.compile(r"^\.\.\.(\d+)?$")
 

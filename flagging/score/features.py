@@ -13,15 +13,40 @@ import unicodedata
 
 from flagging.identity import neutralize
 
-_PLACEHOLDER = re.compile(r"\[([A-Z_]+)-[0-9a-f]+\]")
+_PLACEHOLDER = re.compile(r"\[([A-Z_]+)-([0-9a-f]+|[A-Z_]+)\]")
 
 
 def model_text(redacted: str) -> str:
     """The text a model sees: lowercase, no diacritics, placeholders without numbers, identity neutral."""
-    text = _PLACEHOLDER.sub(lambda m: " " + m.group(1).lower() + " ", redacted)
+    text = _PLACEHOLDER.sub(lambda m: " " + (m.group(1) if m.group(1) != "CTX" else "ctx" + m.group(2)).lower()
+                            + " ", redacted)
     text = unicodedata.normalize("NFKD", text.lower())
     text = "".join(c for c in text if not unicodedata.combining(c))
     return neutralize(text)
+
+
+def context_masked_text(text: str, evidence, redaction) -> str:
+    """The redacted note with every *cancelled* lexicon match replaced by its context kind.
+
+    "Geen wietlucht waargenomen" reaches the model as "Geen [CTX-NEGATED] waargenomen", so word
+    n-grams of negated, hypothetical, historical, other-person, general or explained mentions
+    cannot raise a score; uncancelled matches stay as written.
+    """
+    from flagging.redact.anonymize import Entity, render
+
+    spans = list(redaction.entities)
+    taken = [(e.start, e.end) for e in spans]
+    for ev in evidence:
+        kinds = ev.cancel_kinds
+        if kinds and all(ev.char_end <= a or ev.char_start >= b for a, b in taken):
+            spans.append(Entity("CTX", ev.char_start, ev.char_end, 1.0, f"[CTX-{kinds[0].upper()}]"))
+            taken.append((ev.char_start, ev.char_end))
+    return render(text, sorted(spans, key=lambda e: e.start))
+
+
+def model_input(text: str, evidence, redaction) -> tuple[str, dict[str, float]]:
+    """One model input: context-masked, redacted, identity-neutral text, and rule features."""
+    return model_text(context_masked_text(text, evidence, redaction)), rule_features(evidence)
 
 
 def rule_features(evidence) -> dict[str, float]:

@@ -19,6 +19,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
+from sklearn.dummy import DummyClassifier
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -71,6 +72,9 @@ class LearnedScorer(ClassifierMixin, BaseEstimator):
         self.models_ = []
         for j, _cat in enumerate(self.categories):
             y = Y[:, j]
+            if len(set(y.tolist())) < 2:  # no positive (or no negative) example: a constant prior
+                self.models_.append(DummyClassifier(strategy="prior").fit(M[:1], y[:1]))
+                continue
             base = LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000,
                                       random_state=self.random_state)
             if y.sum() >= self.calibration_cv * 2:
@@ -84,7 +88,11 @@ class LearnedScorer(ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X) -> np.ndarray:
         M = self._matrix(X)
-        return np.column_stack([m.predict_proba(M)[:, 1] for m in self.models_])
+        cols = []
+        for m in self.models_:
+            proba = m.predict_proba(M)
+            cols.append(proba[:, 1] if proba.shape[1] > 1 else np.full(M.shape[0], float(m.classes_[0])))
+        return np.column_stack(cols)
 
     def predict(self, X) -> np.ndarray:
         P = self.predict_proba(X)
@@ -94,6 +102,8 @@ class LearnedScorer(ClassifierMixin, BaseEstimator):
     # ---------------------------------------------------------- explanation
     def _coef(self, j: int) -> np.ndarray:
         m = self.models_[j]
+        if isinstance(m, DummyClassifier):
+            return np.zeros(len(self._names_cache()))
         if isinstance(m, CalibratedClassifierCV):
             return np.mean([c.estimator.coef_[0] for c in m.calibrated_classifiers_], axis=0)
         return m.coef_[0]

@@ -18,7 +18,8 @@ def _matches(patterns, text):
     ("*wiet*", "Er hing thuiswietlucht.", "thuiswietlucht"),
     ("wietlucht", "Sterke Wiet-lucht in de gang.", "Wiet-lucht"),
     ("ramen ...2 afgeplakt", "De ramen boven zijn afgeplakt.", "ramen boven zijn afgeplakt"),
-    ("[de] ramen afgeplakt", "ramen afgeplakt met folie", "ramen afgeplakt"),
+    ("ramen [zijn] afgeplakt", "ramen afgeplakt met folie", "ramen afgeplakt"),
+    ("ramen [zijn] afgeplakt", "ramen zijn afgeplakt met folie", "ramen zijn afgeplakt"),
     ("geintimideerd", "Zij voelt zich geïntimideerd.", "geïntimideerd"),
 ])
 def test_pattern_matches(pattern, text, expected):
