@@ -2,7 +2,7 @@
 
     python models/train_transformer.py --train TRAIN.jsonl --dev DEV.jsonl \\
         --base LOCAL_MODEL_DIR --out OUT_DIR [--epochs 4 --lr 3e-5 --batch-size 16 \\
-        --max-length 256 --seed 13 --device cpu]
+        --max-length 256 --seed 13 --device cpu --threads 0]
 
 Needs the ``transformers`` extra: ``pip install "flagging[transformers]"``.
 
@@ -298,8 +298,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--weight-decay", type=float, default=0.01)
     ap.add_argument("--warmup", type=float, default=0.1, help="fraction of steps of linear warm-up")
     ap.add_argument("--device", default="cpu")
+    ap.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")
     args = ap.parse_args(argv)
     try:
+        if args.threads > 0:
+            require_backend()[0].set_num_threads(args.threads)
         train(args.train, args.dev, args.base, args.out, epochs=args.epochs, lr=args.lr,
               batch_size=args.batch_size, max_length=args.max_length, seed=args.seed,
               weight_decay=args.weight_decay, warmup=args.warmup, device=args.device)

@@ -47,14 +47,18 @@ def find_triggers(matches: list[TokenMatch], rules: tuple[ContextRule, ...]) -> 
     pseudo = [t for t in triggers if t.rule.kind == "pseudo"]
     if not pseudo:
         return triggers
-    # a pseudo-trigger cancels every trigger it overlaps ("niet opgegeven bij het UWV"
-    # is no explanation; "geen idee" is no negation)
+    # a pseudo-trigger cancels the triggers it overlaps ("niet opgegeven bij het UWV" is no
+    # explanation; "geen idee" is no negation); with ``ends`` only triggers of those kinds
     return [t for t in triggers if t.rule.kind == "pseudo"
-            or not any(p.start < t.end and t.start < p.end for p in pseudo)]
+            or not any(p.start < t.end and t.start < p.end and (not p.rule.ends or t.rule.kind in p.rule.ends)
+                       for p in pseudo)]
 
 
 def _terminated(terminators: list[Trigger], kind: str, lo: int, hi: int) -> bool:
     return any(lo <= t.start and t.end <= hi and kind in t.rule.ends for t in terminators)
+
+
+_FRAMES = frozenset({"explained", "general", "historical"})
 
 
 def _in_scope(trig: Trigger, start: int, end: int, sent: int, terminators: list[Trigger],
@@ -66,14 +70,20 @@ def _in_scope(trig: Trigger, start: int, end: int, sent: int, terminators: list[
         # position of the matched phrase ("durft niet") is part of it and does not.
         if trig.start <= start and end <= trig.end and (trig.end - trig.start) > (end - start):
             return True
+        # a framing phrase that shares a word with the match and reaches beyond it
+        # ("bezoek ivm de begrafenis" around "veel bezoek") frames it
+        if rule.kind in _FRAMES and (trig.start < start or trig.end > end):
+            return True
         inside = range(trig.start, trig.end)
         return bool(core) and start <= trig.start and trig.end <= end and not any(k in core for k in inside) \
             and rule.kind not in ("explained", "general", "other_experiencer")
     if abs(sent - trig.sent) > rule.sentences:
         return False
-    # Across a sentence end a rule only looks back: an explanation or a resolution follows the
+    # Across a sentence end a rule looks back only: an explanation or a resolution follows the
     # observation ("Nieuwe auto. Die is van de erfenis."), it does not carry into the next topic.
-    if rule.direction in ("forward", "both") and trig.end <= start and sent == trig.sent:
+    # A general frame (a training, a talk) is the exception: it sets the topic of what follows.
+    forward_ok = sent == trig.sent or rule.kind == "general"
+    if rule.direction in ("forward", "both") and trig.end <= start and forward_ok and sent >= trig.sent:
         if start - trig.end <= rule.max_tokens and not _terminated(terminators, rule.kind, trig.end, start):
             return True
     if rule.direction in ("backward", "both") and end <= trig.start and sent <= trig.sent:

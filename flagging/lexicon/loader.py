@@ -175,6 +175,8 @@ def load_context_rules(path: str | Path | None = None) -> tuple[ContextRule, ...
         if rid in seen:
             raise LexiconError(f"{path}: rule {rid}: duplicate id")
         seen.add(rid)
+        if raw.get("ends") and raw["kind"] not in ("terminate", "pseudo"):
+            raise LexiconError(f"{path}: rule {rid}: only terminators and pseudo-triggers take 'ends'")
         if raw["kind"] == "terminate" and not raw.get("ends"):
             raise LexiconError(f"{path}: rule {rid}: a terminator must say which kinds it 'ends'")
         rules.append(ContextRule(

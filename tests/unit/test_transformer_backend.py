@@ -171,7 +171,7 @@ def test_scorer_reloads_and_separates(trained, no_network):
     assert scorer._model is None  # nothing heavy before it is needed
     assert scorer.categories == CATEGORIES
     assert scorer.thresholds == summary["thresholds"]
-    assert scorer.thresholds[TARGET] != 0.5 or summary["dev_f1"][TARGET] is not None
+    assert scorer.thresholds != {c: 0.5 for c in CATEGORIES}  # tuned values came from the file
 
     texts = ["hennep planten en lampen op zolder , folie voor de ramen .",
              "moeder blij , kinderen naar school , koffie gedronken .",
