@@ -43,9 +43,20 @@ def main(argv=None) -> int:
     suggestions = list(flagger.scan_many([n["text"] for n in notes]))
     predicted = [set(s.categories) for s in suggestions]
     m = scan_metrics(notes, predicted)
+    if flagger.model is not None:
+        import numpy as np
+
+        from flagging.calibration import brier, expected_calibration_error
+        from flagging.lexicon.loader import CATEGORIES
+
+        Y = np.array([[int(c in n["labels"]) for c in CATEGORIES] for n in notes])
+        P = np.array([[s.scores[c] for c in CATEGORIES] for s in suggestions])
+        m["ece"], m["brier"] = expected_calibration_error(Y, P), brier(Y, P)
     print(f"split: {args.split}   model: {args.model}   threshold: "
           f"{flagger.threshold if flagger.model is None or args.threshold else 'per category (model)'}")
     print(format_scan_report(m))
+    if "ece" in m:
+        print(f"calibration: ECE {m['ece']:.3f}  Brier {m['brier']:.3f}")
     if args.errors:
         for n, s, p in zip(notes, suggestions, predicted, strict=True):
             gold = set(n["labels"])

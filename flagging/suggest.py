@@ -90,7 +90,10 @@ class Flagger:
         self._redactor = redactor
         self.redact = bool(self.config["pipeline"].get("redact", True))
         self._threshold_given = threshold is not None
-        self.model = load_model(model if model is not None else self.config["scoring"].get("model"))
+        if model is None:
+            # without redaction there is no text a model may see: the rule score alone
+            model = self.config["scoring"].get("model") if self.redact else "rules"
+        self.model = load_model(model)
         if self.model is not None and not self.redact:
             raise ValueError("a learned model scores redacted text: it cannot run with redact=False")
 

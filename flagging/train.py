@@ -54,7 +54,8 @@ def dev_metrics(Y: np.ndarray, P: np.ndarray, thresholds: dict[str, float], cate
 
 
 def train_model(corpus: str | Path, out: str | Path, *, target_precision: float = 0.9, use_text: bool = True,
-                use_rules: bool = True, C: float = 4.0, name: str = "flagging-default", flagger=None) -> dict:
+                use_rules: bool = True, C: float = 4.0, name: str = "flagging-default", flagger=None,
+                rules_weight: float = 1.0, context_veto: float = 0.1) -> dict:
     """Fit on train, thresholds and metrics on dev, save to ``out``. Returns the run summary."""
     from flagging.score.learned import LearnedScorer
     from flagging.suggest import Flagger
@@ -69,12 +70,15 @@ def train_model(corpus: str | Path, out: str | Path, *, target_precision: float 
     X_train = flagger.model_inputs([n["text"] for n in train])
     X_dev = flagger.model_inputs([n["text"] for n in dev])
     Y_train, Y_dev = label_matrix(train), label_matrix(dev)
-    model = LearnedScorer(use_text=use_text, use_rules=use_rules, C=C).fit(X_train, Y_train)
+    model = LearnedScorer(use_text=use_text, use_rules=use_rules, C=C, rules_weight=rules_weight,
+                          context_veto=context_veto).fit(X_train, Y_train)
     P_dev = model.predict_proba(X_dev)
     model.thresholds_ = {c: round(threshold_for_precision(Y_dev[:, j], P_dev[:, j], target_precision), 4)
                          for j, c in enumerate(CATEGORIES)}
     metrics = dev_metrics(Y_dev, P_dev, model.thresholds_)
-    params = {"use_text": use_text, "use_rules": use_rules, "C": C, "target_precision": target_precision,
+    params = {"use_text": use_text, "use_rules": use_rules, "C": C, "rules_weight": rules_weight,
+              "context_veto": context_veto, "stacked": use_text and use_rules,
+              "target_precision": target_precision,
               "calibration": "sigmoid, 3-fold", "n_train": len(train), "n_dev": len(dev)}
     meta = {"name": name, "data_hash": data_hash([corpus]), "params": params,
             "dev_metrics": {k: round(v, 4) for k, v in metrics.items()},

@@ -82,7 +82,46 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--lexicon-dir")
     check.add_argument("--context-rules")
     check.add_argument("-v", "--verbose", action="store_true", help="list every failure")
+
+    ev = sub.add_parser("evaluate", help="measure a model on labelled notes: P/R/F1 with bootstrap intervals, "
+                                         "PR curves, calibration, hard-negative FPR; HTML/Markdown/JSON report")
+    ev.add_argument("data", metavar="DATA", help="labelled JSONL (id, text, labels, negative_type)")
+    ev.add_argument("--model", default=None,
+                    help="'rules', 'default', a model folder or models:/NAME@ALIAS (default: rules)")
+    ev.add_argument("--predictions", metavar="FILE",
+                    help="an external model's predictions (JSONL: id, scores, optional flags/threshold)")
+    ev.add_argument("--compare", nargs="+", metavar="SPEC",
+                    help="several model specs or prediction files, one side-by-side table")
+    ev.add_argument("--threshold", type=float, default=None, help="operating threshold for this library's models")
+    _add_eval_common(ev)
+    ev.add_argument("--bootstrap", type=int, default=1000, help="bootstrap draws (default 1000)")
+    ev.add_argument("--seed", type=int, default=20261129, help="bootstrap seed")
+
+    bias = sub.add_parser("bias", help="identity bias: counterfactual swaps, per-group metrics, subgroup AUCs, "
+                                       "CheckList suites; HTML/Markdown/JSON report")
+    bias.add_argument("--model", default="rules",
+                      help="'rules', 'default', a model folder or models:/NAME@ALIAS (default: rules)")
+    bias.add_argument("--data", default=None,
+                      help="labelled JSONL for the per-group metrics (default: evaluation/data/dev.jsonl)")
+    bias.add_argument("--no-groups", action="store_true", help="skip the per-group metrics on labelled notes")
+    bias.add_argument("--templates", help="counterfactual templates (default: lexicons/identity/templates.yaml)")
+    bias.add_argument("--checklist", help="CheckList cases (default: lexicons/identity/checklist.yaml)")
+    bias.add_argument("--names-per-cell", type=int, default=1,
+                      help="names per template, origin and gender (default 1)")
+    bias.add_argument("--seed", type=int, default=13, help="seed of the name sampling")
+    bias.add_argument("--n-process", type=int, default=1, help="worker processes for scanning")
+    _add_eval_common(bias)
     return parser
+
+
+def _add_eval_common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--report", required=True, metavar="DIR", help="report folder (index.html, summary.md, JSON)")
+    p.add_argument("--gate", action="store_true", help="exit 4 when a threshold of the gate config is missed")
+    p.add_argument("--gate-config", help="gate thresholds (default: evaluation/gate.yaml)")
+    p.add_argument("--no-mlflow", action="store_true", help="do not log to MLflow")
+    p.add_argument("--tracking-uri", default=None, help="MLflow tracking URI (default sqlite:///mlflow.db)")
+    p.add_argument("--batch-size", type=int, default=64)
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
 
 
 @contextmanager
@@ -270,6 +309,159 @@ def cmd_lexicon_check(args) -> int:
     return EXIT_OK if report.ok else EXIT_FATAL
 
 
+EXIT_GATE = 4
+
+
+def _eval_gate(args):
+    """The gate config: required with --gate, shown in the report when the default one exists."""
+    from flagging.evaluation import gate as gatemod
+
+    if args.gate or args.gate_config:
+        return gatemod.load_gate(args.gate_config)
+    try:
+        return gatemod.load_gate()
+    except gatemod.GateError:
+        return None
+
+
+def _log_mlflow(args, prog: str, metrics: dict, run_name: str, params: dict) -> None:
+    from flagging import tracking
+
+    if args.no_mlflow:
+        return
+    if not tracking.available():
+        print(f'flagging {prog}: MLflow not installed (pip install "flagging[eval]"); not logged', file=sys.stderr)
+        return
+    run_id = tracking.log_evaluation(metrics, args.report, run_name=run_name, params=params, uri=args.tracking_uri)
+    print(f"flagging {prog}: MLflow run {run_id} ({run_name})", file=sys.stderr)
+
+
+def _gate_exit(prog: str, checks, gate) -> int:
+    from flagging.evaluation import gate as gatemod
+
+    if all(c.ok for c in checks):
+        print(f"flagging {prog}: gate passed (gate version {gate['version']})", file=sys.stderr)
+        return EXIT_OK
+    print(f"flagging {prog}: gate FAILED (gate version {gate['version']}, {gate['path']}):\n"
+          f"{gatemod.failures_text(checks)}", file=sys.stderr)
+    return EXIT_GATE
+
+
+def cmd_evaluate(args) -> int:
+    from flagging.evaluation import gate as gatemod
+    from flagging.evaluation.metrics import evaluate_predictions, flat_metrics
+    from flagging.evaluation.predictions import load_notes, resolve
+    from flagging.evaluation.report import _slug, evaluation_report
+    from flagging.redact.redactor import Redactor
+    from flagging.train import data_hash
+
+    notes = load_notes(args.data)
+    specs = list(dict.fromkeys([s for s in (args.model, args.predictions) if s] + list(args.compare or [])))
+    specs = specs or ["rules"]
+    gate = _eval_gate(args)
+    redactor = Redactor().warm_up(progress=not args.quiet)
+    results, names = [], set()
+    for spec in specs:
+        if not args.quiet:
+            print(f"flagging evaluate: {spec} on {len(notes)} notes", file=sys.stderr)
+        preds = resolve(spec, notes, threshold=args.threshold, batch_size=args.batch_size, redactor=redactor)
+        base, k = preds.name, 2
+        while preds.name in names:
+            preds.name, k = f"{base}-{k}", k + 1
+        names.add(preds.name)
+        results.append(evaluate_predictions(notes, preds, CATEGORIES, draws=args.bootstrap, seed=args.seed,
+                                            redacted=preds.redacted))
+    checks = [c for r in results for c in gatemod.check_evaluation(r, gate)] if gate else []
+    gate_summary = gatemod.summary(checks, gate) if gate else None
+    rep = evaluation_report(results, args.data, gate_summary)
+    rep.write(args.report, {"data": args.data, "notes": len(notes), "models": results, "gate": gate_summary})
+    for r in results:
+        c = r["classification"]
+        print(f"flagging evaluate: {r['model']}: flag P {c['flag']['precision']['value']:.3f} "
+              f"R {c['flag']['recall']['value']:.3f} F1 {c['flag']['f1']['value']:.3f}, "
+              f"macro-F1 {c['macro']['f1']['value']:.3f}, ECE {r['calibration']['all']['ece']:.3f}, "
+              f"{len(r['errors'])} errors", file=sys.stderr)
+    print(f"flagging evaluate: report {os.path.join(args.report, 'index.html')}", file=sys.stderr)
+    if len(results) == 1:
+        metrics = flat_metrics(results[0])
+    else:
+        metrics = {k: v for r in results for k, v in flat_metrics(r, _slug(r["model"]) + ".").items()}
+    if gate_summary:
+        metrics["gate_passed"] = float(gate_summary["passed"])
+    run = "evaluate-" + "-vs-".join(_slug(r["model"]) for r in results)
+    _log_mlflow(args, "evaluate", metrics, run[:200], {
+        "data": os.path.basename(args.data), "data_hash": data_hash([args.data]), "notes": len(notes),
+        "models": ",".join(specs)[:490], "bootstrap": args.bootstrap, "seed": args.seed,
+        "gate_version": gate["version"] if gate else "none"})
+    return _gate_exit("evaluate", checks, gate) if args.gate else EXIT_OK
+
+
+def cmd_bias(args) -> int:
+    from pathlib import Path
+
+    from flagging.evaluation import bias as biasmod
+    from flagging.evaluation import gate as gatemod
+    from flagging.evaluation.predictions import display_name, load_notes
+    from flagging.evaluation.report import bias_report
+    from flagging.suggest import Flagger
+
+    started = time.perf_counter()
+    gate = _eval_gate(args)
+    spec = args.model or "rules"
+    # the rule score never sees redacted text, so it may run without redaction (fast); a learned model may not
+    flagger = Flagger(model=spec, redact=spec != "rules")
+    if flagger.redact:
+        redactor = flagger.redactor
+    else:
+        from flagging.redact.redactor import Redactor
+
+        redactor = Redactor()
+    redactor.warm_up(progress=not args.quiet)
+    data = args.data
+    if data is None and not args.no_groups:
+        default = Path(__file__).resolve().parents[2] / "evaluation" / "data" / "dev.jsonl"
+        data = str(default) if default.exists() else None
+        if data is None:
+            print("flagging bias: no --data and no evaluation/data/dev.jsonl: per-group metrics skipped",
+                  file=sys.stderr)
+    notes = load_notes(data) if data and not args.no_groups else None
+
+    def say(msg: str) -> None:
+        if not args.quiet:
+            print(f"flagging bias: {msg} ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
+
+    result = biasmod.run_bias(
+        biasmod.flagger_scorer(flagger, args.batch_size, args.n_process), redactor=redactor, data_notes=notes,
+        data_name=os.path.basename(data) if notes else "", templates=biasmod.load_templates(args.templates),
+        checklist=biasmod.load_checklist(args.checklist), names_per_cell=args.names_per_cell, seed=args.seed,
+        progress=say)
+    result["model"] = display_name(spec)
+    checks = gatemod.check_bias(result, gate) if gate else []
+    gate_summary = gatemod.summary(checks, gate) if gate else None
+    if gate:
+        t = gatemod.thresholds(gate, "bias", result["model"])
+        result["limits"] = {"flip_rate": t.get("max_counterfactual_flip_rate"),
+                            "score_change": t.get("max_score_change")}
+    bias_report(result, gate_summary).write(args.report, {**result, "gate": gate_summary})
+    cf, g = result["counterfactual"], result["groups"]
+    worst = max(cf["by_attribute"].items(), key=lambda kv: (kv[1]["flip_rate"], kv[1]["max_abs_change"]))
+    print(f"flagging bias: {cf['notes']} counterfactual notes, {cf['pairs']} pairs; highest flip rate "
+          f"{worst[1]['flip_rate']:.4f} ({worst[0]}), max |score change| "
+          f"{max(v['max_abs_change'] for v in cf['by_attribute'].values()):.4f}"
+          + ("" if g.get("skipped") else f"; per-group FPR gap {g['fpr_gap_pp']:.2f} pp")
+          + "; CheckList " + ", ".join(f"{k} {v['pass_rate']:.2f}" for k, v in result["checklist"]["suites"].items()),
+          file=sys.stderr)
+    print(f"flagging bias: report {os.path.join(args.report, 'index.html')}", file=sys.stderr)
+    metrics = biasmod.flat_metrics(result)
+    if gate_summary:
+        metrics["gate_passed"] = float(gate_summary["passed"])
+    _log_mlflow(args, "bias", metrics, f"bias-{result['model']}", {
+        "model": spec, "data": os.path.basename(data) if notes else "none", **{
+            k: v if not isinstance(v, list) else ",".join(v) for k, v in result["params"].items()},
+        "gate_version": gate["version"] if gate else "none"})
+    return _gate_exit("bias", checks, gate) if args.gate else EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     from flagging.lexicon.loader import LexiconError
 
@@ -290,6 +482,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_train(args)
         if args.command == "lexicon" and args.lexicon_command == "check":
             return cmd_lexicon_check(args)
+        if args.command == "evaluate":
+            return cmd_evaluate(args)
+        if args.command == "bias":
+            return cmd_bias(args)
     except (LexiconError, ValueError) as exc:
         print(f"flagging: {exc}", file=sys.stderr)
         return EXIT_FATAL

@@ -33,15 +33,18 @@ def prf(tp: float, fp: float, fn: float) -> dict[str, float]:
     return {"precision": float(p), "recall": float(r), "f1": float(f)}
 
 
-def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    out = np.zeros_like(num, dtype=float)
+def _ratio(num: np.ndarray, den: np.ndarray, undefined: float = 0.0) -> np.ndarray:
+    out = np.full(np.shape(num), undefined, dtype=float)
     np.divide(num, den, out=out, where=den > 0)
     return out
 
 
-def _prf_arrays(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    p, r = _ratio(tp, tp + fp), _ratio(tp, tp + fn)
-    return p, r, _ratio(2 * p * r, p + r)
+def _prf_arrays(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray,
+                undefined: float = 0.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """P, R, F1 arrays; ``undefined`` where a denominator is 0 (0 for point estimates, NaN in bootstrap draws)."""
+    # 2tp / (2tp + fp + fn) is the harmonic mean of P and R, and 0 when tp = 0 but fp + fn > 0
+    return (_ratio(tp, tp + fp, undefined), _ratio(tp, tp + fn, undefined),
+            _ratio(2 * tp, 2 * tp + fp + fn, undefined))
 
 
 def _note_counts(Y: np.ndarray, F: np.ndarray) -> dict[str, np.ndarray]:
@@ -53,17 +56,24 @@ def _note_counts(Y: np.ndarray, F: np.ndarray) -> dict[str, np.ndarray]:
             "ffn": (gold & ~flag).astype(float)}
 
 
-def _metrics_from_weights(W: np.ndarray, counts: dict[str, np.ndarray], macro_cols: np.ndarray) -> dict:
-    """Every metric for each row of note weights ``W`` (draws x notes). Returns arrays of shape (draws, ...)."""
+def _metrics_from_weights(W: np.ndarray, counts: dict[str, np.ndarray], macro_cols: np.ndarray,
+                          undefined: float = 0.0) -> dict:
+    """Every metric for each row of note weights ``W`` (draws x notes). Returns arrays of shape (draws, ...).
+
+    Macro averages always use the 0 convention (as the point estimate does); the other figures are
+    ``undefined`` where their denominator is 0, so a draw without any positive prediction of a category
+    does not drag its precision interval down to 0.
+    """
     tp, fp, fn = W @ counts["tp"], W @ counts["fp"], W @ counts["fn"]
-    cp, cr, cf = _prf_arrays(tp, fp, fn)
-    mp, mr, mf = _prf_arrays(tp.sum(1), fp.sum(1), fn.sum(1))
-    fp_, fr_, ff_ = _prf_arrays(W @ counts["ftp"], W @ counts["ffp"], W @ counts["ffn"])
+    cp, cr, cf = _prf_arrays(tp, fp, fn, undefined)
+    zp, zr, zf = _prf_arrays(tp, fp, fn) if np.isnan(undefined) else (cp, cr, cf)
+    mp, mr, mf = _prf_arrays(tp.sum(1), fp.sum(1), fn.sum(1), undefined)
+    fp_, fr_, ff_ = _prf_arrays(W @ counts["ftp"], W @ counts["ffp"], W @ counts["ffn"], undefined)
     cols = macro_cols if macro_cols.any() else np.ones(cp.shape[1], dtype=bool)
     return {
         "flag": {"precision": fp_, "recall": fr_, "f1": ff_},
         "micro": {"precision": mp, "recall": mr, "f1": mf},
-        "macro": {"precision": cp[:, cols].mean(1), "recall": cr[:, cols].mean(1), "f1": cf[:, cols].mean(1)},
+        "macro": {"precision": zp[:, cols].mean(1), "recall": zr[:, cols].mean(1), "f1": zf[:, cols].mean(1)},
         "per_category": {"precision": cp, "recall": cr, "f1": cf},
     }
 
@@ -89,7 +99,11 @@ def classification_metrics(Y: np.ndarray, F: np.ndarray, categories: Sequence[st
         if boot is None:
             return {"value": float(v), "ci": [float(v), float(v)]}
         b = boot[level][name] if j is None else boot[level][name][:, j]
-        return {"value": float(v), "ci": [float(np.percentile(b, lo_q)), float(np.percentile(b, hi_q))]}
+        b = b[~np.isnan(b)]
+        if b.size == 0:
+            return {"value": float(v), "ci": [float(v), float(v)]}
+        return {"value": float(v), "ci": [float(np.percentile(b, lo_q)), float(np.percentile(b, hi_q))],
+                "draws_defined": int(b.size)}
 
     names = ("precision", "recall", "f1")
     out = {"notes": int(n), "bootstrap": {"draws": int(draws), "seed": int(seed), "alpha": alpha, "unit": "note"}}
@@ -117,7 +131,7 @@ def bootstrap_metric_draws(counts: dict[str, np.ndarray], macro_cols: np.ndarray
         idx = rng.integers(0, n, size=(b, n))
         W = np.zeros((b, n))
         np.add.at(W, (np.repeat(np.arange(b), n), idx.ravel()), 1.0)
-        parts.append(_metrics_from_weights(W, counts, macro_cols))
+        parts.append(_metrics_from_weights(W, counts, macro_cols, undefined=np.nan))
     return {lvl: {k: np.concatenate([p[lvl][k] for p in parts]) for k in parts[0][lvl]} for lvl in parts[0]}
 
 
@@ -198,3 +212,65 @@ def fpr_by_negative_type(negative_types: Sequence[str | None], flagged: Sequence
         k, n = sum(hits), len(hits)
         out[t] = {"n": n, "flagged": k, "fpr": k / n, "ci": list(wilson_interval(k, n))}
     return out
+
+
+def evaluate_predictions(notes: list[dict], preds, categories: Sequence[str], *, draws: int = BOOTSTRAP_DRAWS,
+                         seed: int = BOOTSTRAP_SEED, ks: Sequence[int] = DEFAULT_KS,
+                         redacted: Sequence[str | None] | None = None) -> dict:
+    """All figures of one model on one data set (``preds``: a :class:`~.predictions.Predictions`).
+
+    ``redacted``: the redacted text per note, for the error list (never the raw text; notes without a
+    redacted text are listed without text).
+    """
+    Y = np.array([[c in n["labels"] for c in categories] for n in notes], dtype=bool).reshape(-1, len(categories))
+    S, F = preds.score_matrix(categories), preds.flag_matrix(categories)
+    gold_note, score_note = Y.any(1), S.max(1) if S.size else np.zeros(len(notes))
+    cls = classification_metrics(Y, F, categories, draws=draws, seed=seed)
+    curves = {"note": pr_curve(gold_note, score_note), "micro": pr_curve(Y.ravel(), S.ravel()),
+              "per_category": {c: pr_curve(Y[:, j], S[:, j]) for j, c in enumerate(categories)}}
+    p_at_k = {"note": precision_at_k(gold_note, score_note, ks),
+              "per_category": {c: precision_at_k(Y[:, j], S[:, j], ks) for j, c in enumerate(categories)}}
+    cal = {"all": calibration(Y, S),
+           "per_category": {c: {"ece": expected_calibration_error(Y[:, j], S[:, j]), "brier": brier(Y[:, j], S[:, j])}
+                            for j, c in enumerate(categories)}}
+    neg = fpr_by_negative_type([n.get("negative_type") for n in notes], list(F.any(1)))
+    redacted = list(redacted) if redacted is not None else [None] * len(notes)
+    errors = []
+    for i, n in enumerate(notes):
+        gold, pred = set(n["labels"]), set(preds.flags[i]) & set(categories)
+        if gold == pred:
+            continue
+        kind = ("false positive" if not gold else "missed" if not pred else
+                "wrong category" if not gold & pred else "partly right")
+        top = sorted(preds.scores[i].items(), key=lambda kv: -kv[1])[:3]
+        errors.append({"id": n["id"], "error": kind, "labels": sorted(gold), "suggested": sorted(pred),
+                       "negative_type": n.get("negative_type"), "top_scores": {k: v for k, v in top if v > 0},
+                       "redacted_text": redacted[i]})
+    return {"model": preds.name, "spec": preds.spec, "kind": preds.kind, "notes": len(notes),
+            "thresholds": preds.thresholds, "classification": cls, "pr_curves": curves, "precision_at_k": p_at_k,
+            "calibration": cal, "fpr_by_negative_type": neg, "errors": errors}
+
+
+def flat_metrics(result: dict, prefix: str = "") -> dict[str, float]:
+    """Scalar figures of :func:`evaluate_predictions` under stable names (MLflow metrics, gate checks)."""
+    c = result["classification"]
+    out: dict[str, float] = {}
+    for lvl in ("flag", "micro", "macro"):
+        for k in ("precision", "recall", "f1"):
+            out[f"{lvl}_{k}"] = c[lvl][k]["value"]
+            out[f"{lvl}_{k}_ci_low"], out[f"{lvl}_{k}_ci_high"] = c[lvl][k]["ci"]
+    for cat, v in c["per_category"].items():
+        for k in ("precision", "recall", "f1"):
+            out[f"{k}_{cat}"] = v[k]["value"]
+    for t, v in result["fpr_by_negative_type"].items():
+        out[f"fpr_{t}"] = v["fpr"]
+    if result["fpr_by_negative_type"]:
+        out["max_fpr_negative_type"] = max(v["fpr"] for v in result["fpr_by_negative_type"].values())
+    out["ece"], out["brier"] = result["calibration"]["all"]["ece"], result["calibration"]["all"]["brier"]
+    ap = result["pr_curves"]["note"]["average_precision"]
+    if ap is not None:
+        out["ap_note"] = ap
+    for k, v in result["precision_at_k"]["note"].items():
+        out[f"p_at_{k}"] = v
+    out["errors"] = float(len(result["errors"]))
+    return {prefix + k: float(v) for k, v in out.items()}

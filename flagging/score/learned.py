@@ -26,7 +26,7 @@ from sklearn.linear_model import LogisticRegression
 
 from flagging.lexicon.loader import CATEGORIES
 
-MODEL_FILE, META_FILE = "model.skops", "meta.json"
+MODEL_FILE, META_FILE, VOCAB_FILE = "model.skops", "meta.json", "vocabulary.json"
 
 
 class LearnedScorer(ClassifierMixin, BaseEstimator):
@@ -37,9 +37,13 @@ class LearnedScorer(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, use_text: bool = True, use_rules: bool = True, C: float = 4.0, calibration_cv: int = 3,
-                 categories: tuple[str, ...] = CATEGORIES, random_state: int = 0):
+                 categories: tuple[str, ...] = CATEGORIES, random_state: int = 0, rules_weight: float = 1.0,
+                 stacked: bool = True, context_veto: float = 0.1):
         self.use_text = use_text
         self.use_rules = use_rules
+        self.rules_weight = rules_weight
+        self.stacked = stacked
+        self.context_veto = context_veto
         self.C = C
         self.calibration_cv = calibration_cv
         self.categories = categories
@@ -51,9 +55,10 @@ class LearnedScorer(ClassifierMixin, BaseEstimator):
         texts = [x[0] for x in X]
         if self.use_text:
             if fit:
-                self.word_ = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, max_features=60000)
+                self.word_ = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, max_features=20000,
+                                             dtype=np.float32)
                 self.char_ = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=3, sublinear_tf=True,
-                                             max_features=80000)
+                                             max_features=30000, dtype=np.float32)
                 blocks += [self.word_.fit_transform(texts), self.char_.fit_transform(texts)]
             else:
                 blocks += [self.word_.transform(texts), self.char_.transform(texts)]
@@ -61,12 +66,65 @@ class LearnedScorer(ClassifierMixin, BaseEstimator):
             rules = [x[1] for x in X]
             if fit:
                 self.rules_ = DictVectorizer()
-                blocks.append(self.rules_.fit_transform(rules) * 2.0)
+                blocks.append(self.rules_.fit_transform(rules) * self.rules_weight)
             else:
-                blocks.append(self.rules_.transform(rules) * 2.0)
+                blocks.append(self.rules_.transform(rules) * self.rules_weight)
         return sparse.hstack(blocks).tocsr()
 
+    # ----------------------------------------------------------- stacking
+    _KINDS = ("negated", "hypothetical", "historical", "other_experiencer", "general", "explained")
+
+    def _meta_features(self, text_prob: np.ndarray, rules: list[dict], j: int) -> np.ndarray:
+        """Per category: the text model's logit, the uncancelled rule score, cancelled evidence by kind."""
+        cat = self.categories[j]
+        p = np.clip(text_prob, 1e-4, 1 - 1e-4)
+        cols = [np.log(p / (1 - p)), np.array([r.get(f"cat:{cat}", 0.0) for r in rules])]
+        for kind in self._KINDS:
+            cols.append(np.array([min(r.get(f"ctx:{cat}:{kind}", 0.0), 3.0) for r in rules]))
+        return np.column_stack(cols)
+
+    def _veto(self, rules: list[dict], j: int) -> np.ndarray:
+        """Context veto: where every lexicon match of the category is negated, hypothetical, historical,
+        about someone else, general or explained, the note's words for it were already read in
+        context; the text model cannot see that, so its probability is scaled by ``context_veto``."""
+        cat = self.categories[j]
+        prefix = f"ctx:{cat}:"
+        return np.array([self.context_veto if (f"cat:{cat}" not in r and any(k.startswith(prefix) for k in r))
+                         else 1.0 for r in rules])
+
     def fit(self, X, Y):
+        if self.use_text and self.use_rules and self.stacked:
+            return self._fit_stacked(X, Y)
+        return self._fit_flat(X, Y)
+
+    def _fit_stacked(self, X, Y):
+        """Text model per category, then a small logistic model over its out-of-fold logit and the
+        category's rule evidence (uncancelled score and cancellations by context kind)."""
+        from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+        Y = np.asarray(Y)
+        text_only = self.set_params(use_rules=False)
+        M = text_only._matrix(X, fit=True)
+        rules = [x[1] for x in X]
+        self.models_, self.meta_models_ = [], []
+        for j, _cat in enumerate(self.categories):
+            y = Y[:, j]
+            if len(set(y.tolist())) < 2 or y.sum() < self.calibration_cv * 2:
+                self.models_.append(DummyClassifier(strategy="prior").fit(M[:1], y[:1]))
+                self.meta_models_.append(None)
+                continue
+            base = LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000,
+                                      random_state=self.random_state)
+            cv = StratifiedKFold(self.calibration_cv, shuffle=True, random_state=self.random_state)
+            oof = cross_val_predict(base, M, y, cv=cv, method="predict_proba")[:, 1]
+            self.models_.append(base.fit(M, y))
+            meta = LogisticRegression(C=1.0, max_iter=1000, random_state=self.random_state)
+            self.meta_models_.append(meta.fit(self._meta_features(oof, rules, j), y))
+        self.set_params(use_rules=True)
+        self.thresholds_ = {c: 0.5 for c in self.categories}
+        return self
+
+    def _fit_flat(self, X, Y):
         Y = np.asarray(Y)
         M = self._matrix(X, fit=True)
         self.models_ = []
@@ -78,7 +136,9 @@ class LearnedScorer(ClassifierMixin, BaseEstimator):
             base = LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000,
                                       random_state=self.random_state)
             if y.sum() >= self.calibration_cv * 2:
-                model = CalibratedClassifierCV(base, method="sigmoid", cv=self.calibration_cv)
+                # ensemble=False: one model on all training data, calibrated on cross-validated
+                # predictions; a third of the size of a per-fold ensemble, so it ships in the wheel
+                model = CalibratedClassifierCV(base, method="sigmoid", cv=self.calibration_cv, ensemble=False)
             else:
                 model = base
             model.fit(M, y)
@@ -87,6 +147,20 @@ class LearnedScorer(ClassifierMixin, BaseEstimator):
         return self
 
     def predict_proba(self, X) -> np.ndarray:
+        if getattr(self, "meta_models_", None) is not None:
+            self.set_params(use_rules=False)
+            try:
+                M = self._matrix(X)
+            finally:
+                self.set_params(use_rules=True)
+            rules = [x[1] for x in X]
+            cols = []
+            for j, (m, meta) in enumerate(zip(self.models_, self.meta_models_, strict=True)):
+                proba = m.predict_proba(M)
+                text_p = proba[:, 1] if proba.shape[1] > 1 else np.full(M.shape[0], float(m.classes_[0]))
+                p = text_p if meta is None else meta.predict_proba(self._meta_features(text_p, rules, j))[:, 1]
+                cols.append(p * self._veto(rules, j))
+            return np.column_stack(cols)
         M = self._matrix(X)
         cols = []
         for m in self.models_:
@@ -113,16 +187,23 @@ class LearnedScorer(ClassifierMixin, BaseEstimator):
         if self.use_text:
             names += [f"w:{t}" for t in self.word_.get_feature_names_out()]
             names += [f"c:{t}" for t in self.char_.get_feature_names_out()]
-        if self.use_rules:
+        if self.use_rules and getattr(self, "rules_", None) is not None:
             names += list(self.rules_.get_feature_names_out())
         return names
 
     def explain(self, x, category: str, k: int = 5) -> list[dict]:
         """The ``k`` features that raised ``category``'s score most for one input ``x``."""
         j = self.categories.index(category)
-        row = self._matrix([x]).tocoo()
+        stacked = getattr(self, "meta_models_", None) is not None
+        if stacked:
+            self.set_params(use_rules=False)
+        try:
+            row = self._matrix([x]).tocoo()
+            names = self._names_cache()
+        finally:
+            if stacked:
+                self.set_params(use_rules=True)
         contrib = row.data * self._coef(j)[row.col]
-        names = self._names_cache()
         order = np.argsort(-contrib)[:k]
         return [{"feature": names[row.col[i]], "weight": round(float(contrib[i]), 4)}
                 for i in order if contrib[i] > 0]
@@ -134,17 +215,37 @@ class LearnedScorer(ClassifierMixin, BaseEstimator):
 
     # ---------------------------------------------------------- persistence
     def save(self, folder: str | Path, meta: dict | None = None) -> Path:
+        """Write ``model.skops`` (estimators), ``vocabulary.json`` (n-gram vocabularies) and ``meta.json``.
+
+        Vocabularies go to plain JSON: skops would store every dict entry as its own object,
+        which made a 50k-term model 28 MB instead of about 6 MB.
+        """
         import skops.io as sio
 
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         self._names = None
-        state = {"params": self.get_params(), "models": self.models_,
-                 "word": getattr(self, "word_", None), "char": getattr(self, "char_", None),
-                 "rules": getattr(self, "rules_", None)}
-        sio.dump(state, folder / MODEL_FILE)
-        info = {"format": 1, "kind": "flagging.learned_scorer.v1", "categories": list(self.categories),
-                "thresholds": self.thresholds_, **(meta or {})}
+        vocab = {}
+        for key in ("word_", "char_"):
+            vec = getattr(self, key, None)
+            if vec is not None:
+                vec.stop_words_ = None  # the terms cut off by max_features: not needed to transform
+                vocab[key] = sorted(vec.vocabulary_, key=vec.vocabulary_.get)
+        saved = {key: getattr(self, key).vocabulary_ for key in vocab}
+        try:
+            for key in vocab:
+                getattr(self, key).vocabulary_ = None
+            state = {"params": self.get_params(), "models": self.models_,
+                     "meta_models": getattr(self, "meta_models_", None),
+                     "word": getattr(self, "word_", None), "char": getattr(self, "char_", None),
+                     "rules": getattr(self, "rules_", None)}
+            sio.dump(state, folder / MODEL_FILE)
+        finally:
+            for key, v in saved.items():
+                getattr(self, key).vocabulary_ = v
+        (folder / VOCAB_FILE).write_text(json.dumps(vocab, ensure_ascii=False), "utf-8")
+        info = {"format": 2, "kind": "flagging.learned_scorer.v1", "categories": list(self.categories),
+                **(meta or {}), "thresholds": self.thresholds_}
         (folder / META_FILE).write_text(json.dumps(info, indent=2, ensure_ascii=False), "utf-8")
         return folder
 
@@ -164,9 +265,15 @@ class LearnedScorer(ClassifierMixin, BaseEstimator):
         params["categories"] = tuple(params["categories"])
         obj = cls(**params)
         obj.models_ = state["models"]
+        if state.get("meta_models") is not None:
+            obj.meta_models_ = state["meta_models"]
         for attr, key in (("word_", "word"), ("char_", "char"), ("rules_", "rules")):
             if state[key] is not None:
                 setattr(obj, attr, state[key])
+        vocab_path = folder / VOCAB_FILE
+        if vocab_path.exists():
+            for key, terms in json.loads(vocab_path.read_text("utf-8")).items():
+                getattr(obj, key).vocabulary_ = {t: i for i, t in enumerate(terms)}
         obj.thresholds_ = {c: float(meta["thresholds"][c]) for c in obj.categories}
         obj.meta_ = meta
         return obj
