@@ -33,12 +33,13 @@ def _term_regex(term: str) -> str:
     parts = []
     for w in words:
         core = re.escape(w.strip("*"))
+        # wildcards run through hyphens: "wajong-uitkering", "ww-uitkering" are one identity word
         if w.startswith("*") and w.endswith("*"):
-            parts.append(rf"\w*{core}\w*")
+            parts.append(rf"[\w-]*{core}[\w-]*")
         elif w.startswith("*"):
-            parts.append(rf"\w*{core}")
+            parts.append(rf"[\w-]*{core}")
         elif w.endswith("*"):
-            parts.append(rf"{core}\w*")
+            parts.append(rf"{core}[\w-]*")
         else:
             parts.append(core)
     return r"\s+".join(parts)

@@ -11,7 +11,8 @@ import logging
 from dataclasses import dataclass, field
 
 from presidio_anonymizer import AnonymizerEngine
-from presidio_anonymizer.entities import OperatorConfig, RecognizerResult as AnonResult
+from presidio_anonymizer.entities import OperatorConfig
+from presidio_anonymizer.entities import RecognizerResult as AnonResult
 
 from flagging.normalize import normalize_text
 from flagging.redact.anonymize import Entity, assign_placeholders, render
@@ -39,6 +40,11 @@ class RedactionResult:
 
     def entity_dicts(self) -> list[dict]:
         return [e.as_dict() for e in self.entities]
+
+
+def _placeholder_of(mapping: dict[str, str]):
+    """presidio-anonymizer's custom operator gets the entity text only: map it to its placeholder."""
+    return lambda surface: mapping.get(surface, "[REDACTED]")
 
 
 def resolve_overlaps(entities: list[Entity], text: str) -> list[Entity]:
@@ -131,8 +137,7 @@ class Redactor:
         by_text: dict[str, dict[str, str]] = {}
         for e in entities:
             by_text.setdefault(e.type, {})[text[e.start:e.end]] = e.placeholder
-        operators = {t: OperatorConfig("custom", {"lambda": (lambda m: (lambda s: m.get(s, "[REDACTED]")))(m)})
-                     for t, m in by_text.items()}
+        operators = {t: OperatorConfig("custom", {"lambda": _placeholder_of(m)}) for t, m in by_text.items()}
         anonymized = self._anonymizer.anonymize(
             text=text, analyzer_results=[AnonResult(e.type, e.start, e.end, e.score) for e in entities],
             operators=operators)

@@ -8,7 +8,6 @@ from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer, Lemm
 from flagging.lexicon.loader import load_abbreviations
 from flagging.redact.lists import Lookups
 from flagging.redact.nlp_engine import BlankDutchNlpEngine
-from flagging.redact.tokens import WordFeatures
 from flagging.redact.recognizers import (
     DutchLookupRecognizer,
     NlAddressRecognizer,
@@ -22,6 +21,7 @@ from flagging.redact.recognizers import (
     NlUrlRecognizer,
     OfflineEmailRecognizer,
 )
+from flagging.redact.tokens import WordFeatures
 
 #: Contract entity types (Presidio names where one exists, NL_* for Dutch data).
 ENTITY_TYPES = ("PERSON", "LOCATION", "ORGANIZATION", "NL_ADDRESS", "NL_POSTCODE", "PHONE_NUMBER",

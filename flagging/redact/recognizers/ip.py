@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 import ipaddress
+import re
 
 from presidio_analyzer import Pattern
 
