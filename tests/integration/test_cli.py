@@ -50,7 +50,7 @@ def test_bad_lines_each_give_one_error_record_and_the_batch_goes_on():
         b'{"id": "big", "text": "' + b"x" * 1_000_100 + b'"}',
         b'{"id": "ok-2", "text": "Gesprek over school en huisvesting."}',
     ]
-    res = _run(["scan", "-", "--quiet"], stdin=b"\n".join(lines) + b"\n")
+    res = _run(["scan", "-"], stdin=b"\n".join(lines) + b"\n")
     assert res.returncode == 3
     recs = _records(res.stdout)
     assert len(recs) == len(lines)
