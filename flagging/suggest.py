@@ -197,8 +197,9 @@ class Flagger:
                 context=context, above_threshold=score >= self.threshold_for(cat),
             )
             if probs is not None:
+                # top terms only where a person will look: signals above the threshold
                 sig.model = {"name": self.model.meta_.get("name", "model"),
-                             "top_terms": self.model.explain(model_input, cat, k=5),
+                             "top_terms": self.model.explain(model_input, cat, k=5) if sig.above_threshold else [],
                              "threshold": self.threshold_for(cat)}
             signals.append(sig)
         signals.sort(key=lambda s: -s.score)

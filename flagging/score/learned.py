@@ -198,7 +198,12 @@ class LearnedScorer(ClassifierMixin, BaseEstimator):
         if stacked:
             self.set_params(use_rules=False)
         try:
-            row = self._matrix([x]).tocoo()
+            cached = getattr(self, "_explain_row", None)
+            if cached is not None and cached[0] is x:
+                row = cached[1]
+            else:
+                row = self._matrix([x]).tocoo()
+                self._explain_row = (x, row)  # several categories of one note share its features
             names = self._names_cache()
         finally:
             if stacked:
