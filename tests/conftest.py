@@ -32,17 +32,22 @@ def full_flagger(redactor):
     return Flagger(redactor=redactor)
 
 
-@pytest.fixture
-def no_network(monkeypatch):
-    """Fail the test on any attempt to open a network connection."""
+def block_network(mp: pytest.MonkeyPatch) -> None:
+    """Make any attempt to open a network connection fail the test (also for module-scoped patches)."""
 
     def guard(*args, **kwargs):
         raise AssertionError(f"network access attempted: {args!r}")
 
-    monkeypatch.setattr(socket.socket, "connect", guard)
-    monkeypatch.setattr(socket.socket, "connect_ex", guard)
-    monkeypatch.setattr(socket, "create_connection", guard)
-    monkeypatch.setattr(socket, "getaddrinfo", guard)
+    mp.setattr(socket.socket, "connect", guard)
+    mp.setattr(socket.socket, "connect_ex", guard)
+    mp.setattr(socket, "create_connection", guard)
+    mp.setattr(socket, "getaddrinfo", guard)
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Fail the test on any attempt to open a network connection."""
+    block_network(monkeypatch)
     yield
 
 

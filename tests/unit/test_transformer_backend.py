@@ -10,11 +10,12 @@ from __future__ import annotations
 import importlib.util
 import json
 import shutil
-import socket
 from pathlib import Path
 
 import numpy as np
 import pytest
+
+from tests.conftest import block_network
 
 torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
@@ -85,16 +86,6 @@ DEV = [
 ]
 
 
-def _block_network(mp: pytest.MonkeyPatch) -> None:
-    def guard(*args, **kwargs):
-        raise AssertionError(f"network access attempted: {args!r}")
-
-    mp.setattr(socket.socket, "connect", guard)
-    mp.setattr(socket.socket, "connect_ex", guard)
-    mp.setattr(socket, "create_connection", guard)
-    mp.setattr(socket, "getaddrinfo", guard)
-
-
 def _load_script():
     spec = importlib.util.spec_from_file_location("train_transformer", SCRIPT)
     module = importlib.util.module_from_spec(spec)
@@ -138,7 +129,7 @@ def trained(tmp_path_factory):
     """Train the tiny model once on a separable toy task; return (out_dir, summary)."""
     tmp = tmp_path_factory.mktemp("transformer")
     with pytest.MonkeyPatch.context() as mp:
-        _block_network(mp)
+        block_network(mp)
         base = _tiny_base(tmp / "base")
         train_rows = [(t, [TARGET]) for t in POS] + [(t, [OTHER]) for t in DEBT] + [(t, []) for t in NEG]
         train_file = _write_jsonl(tmp / "train.jsonl", train_rows)
