@@ -73,8 +73,15 @@ class ContextRule:
 
 
 def packaged_dir() -> Path:
-    """The folder of packaged lexicons (``lexicons/`` in the repo, inside the wheel when installed)."""
-    return Path(str(resources.files("flagging.lexicons")))
+    """The folder of packaged lexicons (``lexicons/`` in the repo, inside the wheel when installed).
+
+    Importing ``flagging`` from a source checkout (tests run from the repo root) finds no
+    ``flagging.lexicons`` package, which only the install maps: then it is the repo's ``lexicons/``.
+    """
+    try:
+        return Path(str(resources.files("flagging.lexicons")))
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parent.parent.parent / "lexicons"
 
 
 @lru_cache(maxsize=4)

@@ -17,7 +17,11 @@ from flagging.score.learned import META_FILE, MODEL_FILE, LearnedScorer
 
 
 def default_model_dir() -> Path:
-    return Path(str(resources.files("flagging.models"))) / "default"
+    """``models/default`` inside the wheel, or in the repo when run from a source checkout."""
+    try:
+        return Path(str(resources.files("flagging.models"))) / "default"
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parent.parent.parent / "models" / "default"
 
 
 class TransformerAdapter:
