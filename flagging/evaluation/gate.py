@@ -36,8 +36,10 @@ class Check:
 
 
 def default_gate_path() -> Path:
-    """``evaluation/gate.yaml`` of the source tree (it is not part of the wheel: pass ``--gate-config``)."""
-    return Path(__file__).resolve().parents[2] / "evaluation" / "gate.yaml"
+    """``evaluation/gate.yaml`` of the source tree, else of the working directory (the gate is not part
+    of the wheel: an installed package run from a checkout finds it there; or pass ``--gate-config``)."""
+    here = Path(__file__).resolve().parents[2] / "evaluation" / "gate.yaml"
+    return here if here.exists() else Path.cwd() / "evaluation" / "gate.yaml"
 
 
 def load_gate(path: str | Path | None = None) -> dict:
