@@ -4,21 +4,18 @@ from __future__ import annotations
 
 from collections import Counter
 
+from flagging.evaluation.metrics import fpr_by_negative_type, prf
 from flagging.lexicon.loader import CATEGORIES
 
 
 def _prf(tp: int, fp: int, fn: int) -> dict:
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"precision": p, "recall": r, "f1": f, "tp": tp, "fp": fp, "fn": fn}
+    return {**prf(tp, fp, fn), "tp": tp, "fp": fp, "fn": fn}
 
 
 def scan_metrics(notes: list[dict], predicted: list[set[str]]) -> dict:
     """``notes`` with ``labels`` and ``negative_type``; ``predicted`` the suggested categories per note."""
     tp = fp = fn = 0
     cat = {c: Counter() for c in CATEGORIES}
-    neg_n, neg_flagged = Counter(), Counter()
     for note, pred in zip(notes, predicted, strict=True):
         gold = set(note["labels"])
         flagged, positive = bool(pred), bool(gold)
@@ -29,9 +26,6 @@ def scan_metrics(notes: list[dict], predicted: list[set[str]]) -> dict:
             cat[c]["tp"] += c in gold and c in pred
             cat[c]["fp"] += c not in gold and c in pred
             cat[c]["fn"] += c in gold and c not in pred
-        if note.get("negative_type"):
-            neg_n[note["negative_type"]] += 1
-            neg_flagged[note["negative_type"]] += flagged
     per_cat = {c: _prf(v["tp"], v["fp"], v["fn"]) for c, v in cat.items()}
     micro = _prf(*(sum(v[k] for v in cat.values()) for k in ("tp", "fp", "fn")))
     return {
@@ -40,7 +34,8 @@ def scan_metrics(notes: list[dict], predicted: list[set[str]]) -> dict:
         "per_category": per_cat,
         "macro_f1": sum(v["f1"] for v in per_cat.values()) / len(per_cat),
         "micro": micro,
-        "fpr_by_negative_type": {t: {"n": neg_n[t], "fpr": neg_flagged[t] / neg_n[t]} for t in sorted(neg_n)},
+        "fpr_by_negative_type": fpr_by_negative_type([n.get("negative_type") for n in notes],
+                                                     [bool(p) for p in predicted]),
     }
 
 

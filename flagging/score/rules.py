@@ -38,7 +38,6 @@ def rule_scores(evidence: Iterable[Scorable], categories: Iterable[str], repeat_
     factor = context_factor or {}
     remaining = {c: 1.0 for c in categories}
     seen: Counter[str] = Counter()
-    contributions = []
     # strongest evidence first, so repeats decay the weaker copies
     items = list(evidence)
     order = sorted(range(len(items)), key=lambda i: (bool(items[i].cancel_kinds), -items[i].weight))
