@@ -47,6 +47,8 @@ class DocIndex:
     sent_bounds: list[tuple[int, int]]
     char_starts: np.ndarray
     char_ends: np.ndarray
+    orths: list[int]  # the tokens' vocabulary ids
+    distinct: set[int]  # the distinct ones
 
 
 class PatternEngine:
@@ -85,7 +87,13 @@ class PatternEngine:
         for pid, elements in enumerate(self._elements):
             self._by_first[elements[0][1]].append(pid)
             self._required.append(frozenset(sid for kind, sid, _ in elements if kind == "slot"))
-        self._orth_cache: dict[int, tuple[frozenset[int], int]] = {}
+        # per vocabulary entry (orth id): its slots, and the patterns that can start on it, in the
+        # order the slots and patterns were compiled; sentence-break kinds only where not 0
+        self._slot_cache: dict[int, frozenset[int]] = {}
+        self._cand_cache: dict[int, tuple[int, ...]] = {}
+        self._kind_cache: dict[int, int] = {}
+        self._kind_keys: set[int] = set()
+        self._starters: set[int] = set()  # the keys of _cand_cache, for fast intersection
 
     @property
     def n_patterns(self) -> int:
@@ -110,65 +118,95 @@ class PatternEngine:
             kind = 0
         return (frozenset(slots) if slots else _EMPTY), kind
 
+    def _learn(self, orths: Iterable[int], strings) -> None:
+        """Resolve words not seen before (once per vocabulary entry)."""
+        if len(self._slot_cache) >= 2_000_000:
+            self._slot_cache.clear()
+            self._cand_cache.clear()
+            self._kind_cache.clear()
+            self._starters.clear()
+            self._kind_keys.clear()
+        by_first = self._by_first
+        for orth in orths:
+            slots, kind = self._resolve(strings[orth])
+            self._slot_cache[orth] = slots
+            cands = tuple(pid for sid in slots for pid in by_first.get(sid, ()))
+            if cands:
+                self._cand_cache[orth] = cands
+                self._starters.add(orth)
+            if kind:
+                self._kind_cache[orth] = kind
+                self._kind_keys.add(orth)
+
     def index(self, doc: Doc) -> DocIndex:
         """Resolve every token of ``doc`` to its slots and sentence (cached per word)."""
         arr = doc.to_array([ORTH, IDX, LENGTH])
-        cache = self._orth_cache
-        slots: list[frozenset[int]] = []
-        boundary = np.zeros(len(doc), dtype=np.int32)
-        prev = 0
-        for i, orth in enumerate(arr[:, 0].tolist()):
-            info = cache.get(orth)
-            if info is None:
-                info = self._resolve(doc.vocab.strings[orth])
-                if len(cache) < 2_000_000:
-                    cache[orth] = info
-            slots.append(info[0])
-            kind = info[1]
-            # a period ends a sentence unless it closes an abbreviation ("cl.", "mw.")
-            if kind == _BREAK or (kind == _PERIOD and prev != _ABBREV):
-                boundary[i] = 1
-            prev = kind
-        sent_ids = np.zeros(len(doc), dtype=np.int64)
-        if len(doc) > 1:
-            sent_ids[1:] = np.cumsum(boundary[:-1])
+        n = len(doc)
+        orths = arr[:, 0].tolist()
+        distinct = set(orths)
+        slot_cache = self._slot_cache
+        new = distinct.difference(slot_cache)
+        if new:
+            self._learn(new, doc.vocab.strings)
+        slots = list(map(slot_cache.__getitem__, orths))
+        kinds = self._kind_cache
+        sent_ids = np.zeros(n, dtype=np.int64)
         bounds: list[tuple[int, int]] = []
-        if len(doc):
-            change = np.flatnonzero(np.diff(sent_ids)) + 1
-            starts = [0, *change.tolist()]
-            ends = [*change.tolist(), len(doc)]
+        if n:
+            # a period ends a sentence unless it closes an abbreviation ("cl.", "mw."); the token
+            # after a boundary starts a new sentence
+            starts = [0]
+            if not distinct.isdisjoint(self._kind_keys):
+                prev = 0
+                for i, orth in enumerate(orths):
+                    kind = kinds.get(orth, 0)
+                    if (kind == _BREAK or (kind == _PERIOD and prev != _ABBREV)) and i + 1 < n:
+                        starts.append(i + 1)
+                    prev = kind
+            ends = [*starts[1:], n]
             bounds = list(zip(starts, ends, strict=True))
-        starts_c = arr[:, 1].astype(np.int64) if len(doc) else np.zeros(0, dtype=np.int64)
-        ends_c = starts_c + (arr[:, 2].astype(np.int64) if len(doc) else 0)
-        return DocIndex(slots, sent_ids, bounds, starts_c, ends_c)
+            if len(starts) > 1:
+                sent_ids[starts[1:]] = 1
+                np.cumsum(sent_ids, out=sent_ids)
+        starts_c = arr[:, 1].astype(np.int64) if n else np.zeros(0, dtype=np.int64)
+        ends_c = starts_c + (arr[:, 2].astype(np.int64) if n else 0)
+        return DocIndex(slots, sent_ids, bounds, starts_c, ends_c, orths, distinct)
 
     def match(self, index: DocIndex) -> list[TokenMatch]:
         """All matches, one per (pattern, start token), shortest completion first."""
         out: list[TokenMatch] = []
         slots = index.slots
-        present: set[int] = set().union(*slots) if slots else set()
-        if not present:
+        cand_cache = self._cand_cache
+        starting = index.distinct.intersection(self._starters)
+        if not starting:
             return out
+        slot_cache = self._slot_cache
+        present = set().union(*map(slot_cache.__getitem__, index.distinct))
         required = self._required
-        by_first = self._by_first
-        # per doc, lazily: the patterns starting with a slot whose every required slot occurs in the doc
+        # per doc: the patterns each word can start whose every required slot occurs in the doc
         memo: dict[int, list[int]] = {}
-        sent_ids = index.sent_ids.tolist()
-        for i, token_slots in enumerate(slots):
-            if not token_slots:
+        for orth in starting:
+            cands = [pid for pid in cand_cache[orth] if required[pid] <= present]
+            if cands:
+                memo[orth] = cands
+        if not memo:
+            return out
+        elements, owners = self._elements, self._owners
+        sent_ids = index.sent_ids
+        bounds = index.sent_bounds
+        get = memo.get
+        for i, orth in enumerate(index.orths):
+            cands = get(orth)
+            if cands is None:
                 continue
-            sent = sent_ids[i]
-            sent_end = index.sent_bounds[sent][1]
-            for sid in token_slots:
-                cands = memo.get(sid)
-                if cands is None:
-                    cands = memo[sid] = [pid for pid in by_first.get(sid, ()) if required[pid] <= present]
-                for pid in cands:
-                    end = _match(self._elements[pid], 1, i + 1, sent_end, slots)
-                    if end is not None:
-                        need = required[pid]
-                        core = frozenset(k for k in range(i, end) if slots[k] & need)
-                        out.append(TokenMatch(self._owners[pid], pid, i, end, sent, core))
+            sent = int(sent_ids[i])
+            sent_end = bounds[sent][1]
+            for pid in cands:
+                end = _match(elements[pid], 1, i + 1, sent_end, slots)
+                if end is not None:
+                    need = required[pid]
+                    core = frozenset(k for k in range(i, end) if slots[k] & need)
+                    out.append(TokenMatch(owners[pid], pid, i, end, sent, core))
         return out
 
 
