@@ -111,6 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
     bias.add_argument("--seed", type=int, default=13, help="seed of the name sampling")
     bias.add_argument("--n-process", type=int, default=1, help="worker processes for scanning")
     _add_eval_common(bias)
+
+    from flagging.cli.service_cmds import add_parsers as add_service_parsers
+
+    add_service_parsers(sub)
     return parser
 
 
@@ -486,6 +490,11 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_evaluate(args)
         if args.command == "bias":
             return cmd_bias(args)
+        from flagging.cli.service_cmds import dispatch
+
+        code = dispatch(args, parser)
+        if code is not None:
+            return code
     except (LexiconError, ValueError) as exc:
         print(f"flagging: {exc}", file=sys.stderr)
         return EXIT_FATAL
