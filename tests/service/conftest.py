@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 
 import pytest
@@ -28,7 +29,8 @@ PLAIN_NOTE = "Cl. heeft een betalingsregeling met de Belastingdienst afgesproken
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("service")
-    srv = LocalServer(tmp / "review.db", extra_args=["--max-body-bytes", "65536", "--rate-limit", "100000",
+    # FLAGGING_SERVICE_TEST_MODEL=default runs these tests on the packaged model (slower start)
+    srv = LocalServer(tmp / "review.db", model=os.environ.get("FLAGGING_SERVICE_TEST_MODEL", "rules"), extra_args=["--max-body-bytes", "65536", "--rate-limit", "100000",
                                                      "--min-cell-count", "3"])
     srv.keys = {role: srv.create_key(role) for role in ("integrator", "reviewer", "analyst", "admin")}
     srv.start()
