@@ -17,7 +17,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from flagging.context.apply import ContextResult, assign_context, find_triggers
+from flagging.context.apply import ContextResult, assign_context, find_triggers, text_sentences
 from flagging.lexicon.loader import (
     CATEGORIES,
     ContextRule,
@@ -152,13 +152,16 @@ class ContextAssigner(_Component):
     def __call__(self, doc: Doc) -> Doc:
         res = self.resources
         index = doc._.flagging_index
-        triggers = find_triggers(doc._.flagging_triggers or [], res.rules)
+        sent_map = text_sentences(index, doc)
+        triggers = find_triggers(doc._.flagging_triggers or [], res.rules, sent_map)
         evidence = []
         for m in doc._.flagging_matches or []:
+            entry = res.entries[m.owner[1]]
             evidence.append(Evidence(
-                entry=res.entries[m.owner[1]], start=m.start, end=m.end, sent=m.sent,
+                entry=entry, start=m.start, end=m.end, sent=m.sent,
                 char_start=int(index.char_starts[m.start]), char_end=int(index.char_ends[m.end - 1]),
-                context=assign_context(m.start, m.end, m.sent, triggers, m.core),
+                context=assign_context(m.start, m.end, sent_map[m.sent], triggers, m.core, entry.category,
+                                       raw_sent=m.sent),
             ))
         doc._.flagging_evidence = evidence
         return doc

@@ -24,6 +24,7 @@ class Trigger:
     start: int
     end: int
     sent: int
+    raw_sent: int = -1  # the engine's sentence id, which also counts line breaks
 
 
 @dataclass
@@ -41,28 +42,55 @@ class ContextResult:
         return {**self.kinds, "triggers": list(self.rules)}
 
 
-def find_triggers(matches: list[TokenMatch], rules: tuple[ContextRule, ...]) -> list[Trigger]:
-    """Turn engine matches of context patterns into triggers, dropping those a pseudo-trigger overlaps."""
-    triggers = [Trigger(rules[m.owner[1]], m.start, m.end, m.sent) for m in matches]
+def text_sentences(index, doc) -> list[int]:
+    """Sentence ids that count only sentences with words in them.
+
+    The engine makes a sentence of every line break, so "... opgehaald.\nUitgezocht: ..." is two
+    sentences apart; for the reach of a rule (``sentences: 1``) it is the next sentence.
+    """
+    out, k = [], -1
+    for lo, hi in index.sent_bounds:
+        if k < 0 or hi - lo > 2 or any(not (t.is_space or t.is_punct) for t in doc[lo:hi]):
+            k += 1
+        out.append(k)
+    return out
+
+
+def find_triggers(matches: list[TokenMatch], rules: tuple[ContextRule, ...],
+                  sent_map: list[int] | None = None) -> list[Trigger]:
+    """Turn engine matches of context patterns into triggers, dropping those a pseudo-trigger overlaps.
+
+    ``sent_map``: engine sentence id -> the id to measure reach with (:func:`text_sentences`).
+    """
+    triggers = [Trigger(rules[m.owner[1]], m.start, m.end, sent_map[m.sent] if sent_map else m.sent, m.sent)
+                for m in matches]
     pseudo = [t for t in triggers if t.rule.kind == "pseudo"]
     if not pseudo:
         return triggers
     # a pseudo-trigger cancels the triggers it overlaps ("niet opgegeven bij het UWV" is no
     # explanation; "geen idee" is no negation); with ``ends`` only triggers of those kinds
     return [t for t in triggers if t.rule.kind == "pseudo"
-            or not any(p.start < t.end and t.start < p.end and (not p.rule.ends or t.rule.kind in p.rule.ends)
+            or not any(p.start < t.end and t.start < p.end and (not p.rule.ends or t.rule.kind in p.rule.ends or t.rule.id in p.rule.ends)
                        for p in pseudo)]
 
 
-def _terminated(terminators: list[Trigger], kind: str, lo: int, hi: int) -> bool:
-    return any(lo <= t.start and t.end <= hi and kind in t.rule.ends for t in terminators)
+def _terminated(terminators: list[Trigger], rule: ContextRule, lo: int, hi: int) -> bool:
+    """A terminator between ``lo`` and ``hi`` ends ``rule``: its ``ends`` names the rule's kind or its id.
+
+    A note-wide rule (``sentences`` > 1: "Melding ongegrond", "Geen individuele dossiers besproken")
+    speaks about the whole note; the "maar" of some sentence in between does not end it.
+    """
+    if rule.sentences > 1:
+        return False
+    return any(lo <= t.start and t.end <= hi and (rule.kind in t.rule.ends or rule.id in t.rule.ends)
+               for t in terminators)
 
 
 _FRAMES = frozenset({"explained", "general", "historical"})
 
 
 def _in_scope(trig: Trigger, start: int, end: int, sent: int, terminators: list[Trigger],
-              core: frozenset[int] = frozenset()) -> bool:
+              core: frozenset[int] = frozenset(), raw_sent: int | None = None) -> bool:
     rule = trig.rule
     if start < trig.end and trig.start < end:
         # A trigger that spans the whole match ("in de wijk is ... een drugslab opgerold") applies;
@@ -82,21 +110,27 @@ def _in_scope(trig: Trigger, start: int, end: int, sent: int, terminators: list[
     # Across a sentence end a rule looks back only: an explanation or a resolution follows the
     # observation ("Nieuwe auto. Die is van de erfenis."), it does not carry into the next topic.
     # A general frame (a training, a talk) is the exception: it sets the topic of what follows.
-    forward_ok = sent == trig.sent or rule.kind == "general"
+    # A new line (a new bullet, a new heading) starts a new topic: the frame stays on its line.
+    forward_ok = sent == trig.sent or (rule.kind == "general" and (
+        raw_sent is None or rule.sentences > 1 or raw_sent - trig.raw_sent <= rule.sentences))
     if rule.direction in ("forward", "both") and trig.end <= start and forward_ok and sent >= trig.sent:
-        if start - trig.end <= rule.max_tokens and not _terminated(terminators, rule.kind, trig.end, start):
+        if start - trig.end <= rule.max_tokens and not _terminated(terminators, rule, trig.end, start):
             return True
     if rule.direction in ("backward", "both") and end <= trig.start and sent <= trig.sent:
-        if trig.start - end <= rule.max_tokens and not _terminated(terminators, rule.kind, end, trig.start):
+        if trig.start - end <= rule.max_tokens and not _terminated(terminators, rule, end, trig.start):
             return True
     return False
 
 
 def assign_context(start: int, end: int, sent: int, triggers: list[Trigger],
-                   core: frozenset[int] = frozenset()) -> ContextResult:
+                   core: frozenset[int] = frozenset(), category: str | None = None,
+                   raw_sent: int | None = None) -> ContextResult:
     """The context of the match ``start:end`` in sentence ``sent`` given all triggers of the doc.
 
     ``core``: the tokens that filled the pattern's positions (the rest were gap tokens).
+    ``category``: the match's category; a rule with ``categories`` applies only to those
+    (``None``: category unknown, every rule applies). ``raw_sent``: the engine's sentence id of the
+    match when ``sent`` is a :func:`text_sentences` id.
     """
     result = ContextResult()
     terminators = [t for t in triggers if t.rule.kind == "terminate"]
@@ -104,7 +138,9 @@ def assign_context(start: int, end: int, sent: int, triggers: list[Trigger],
         kind = trig.rule.kind
         if kind in ("terminate", "pseudo") or result.kinds.get(kind):
             continue
-        if _in_scope(trig, start, end, sent, terminators, core):
+        if trig.rule.categories and category is not None and category not in trig.rule.categories:
+            continue
+        if _in_scope(trig, start, end, sent, terminators, core, raw_sent):
             result.kinds[kind] = True
             result.rules.append(trig.rule.id)
     return result

@@ -64,7 +64,7 @@ def check_rule_examples(flagger, rule) -> list[str]:
         start, end = toks[0], toks[-1] + 1
         ctx_matches = [m for m in engine.match(index) if m.owner[0] == "ctx"]
         triggers = find_triggers(ctx_matches, flagger.resources.rules)
-        got = assign_context(start, end, int(index.sent_ids[start]), triggers)
+        got = assign_context(start, end, int(index.sent_ids[start]), triggers, category=ex.get("category"))
         kinds = {k for k in CONTEXT_KINDS if got.kinds[k]}
         if kinds != expect:
             failures.append(f"{rule.id}: {text!r} target {target!r}: expected {sorted(expect)}, got {sorted(kinds)} "

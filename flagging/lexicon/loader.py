@@ -70,6 +70,9 @@ class ContextRule:
     sentences: int = 0
     ends: tuple[str, ...] = ()
     examples: tuple[dict, ...] = field(default_factory=tuple)
+    #: when set, the rule applies only to matches of these categories (an occasion explains visitors,
+    #: not a billing of care hours); empty: every category
+    categories: tuple[str, ...] = ()
 
 
 def packaged_dir() -> Path:
@@ -186,10 +189,20 @@ def load_context_rules(path: str | Path | None = None) -> tuple[ContextRule, ...
             raise LexiconError(f"{path}: rule {rid}: only terminators and pseudo-triggers take 'ends'")
         if raw["kind"] == "terminate" and not raw.get("ends"):
             raise LexiconError(f"{path}: rule {rid}: a terminator must say which kinds it 'ends'")
+        if raw.get("categories") and raw["kind"] in ("terminate", "pseudo"):
+            raise LexiconError(f"{path}: rule {rid}: terminators and pseudo-triggers take no 'categories'")
+        unknown = set(raw.get("categories", ())) - set(CATEGORIES)
+        if unknown:
+            raise LexiconError(f"{path}: rule {rid}: unknown categories {', '.join(sorted(unknown))}")
         rules.append(ContextRule(
             id=rid, kind=raw["kind"], patterns=_check_patterns(path, rid, raw["patterns"]),
             direction=raw.get("direction", "forward"), max_tokens=int(raw.get("max_tokens", 8)),
             sentences=int(raw.get("sentences", 0)), ends=tuple(raw.get("ends", ())),
-            examples=tuple(raw.get("examples", ())),
+            examples=tuple(raw.get("examples", ())), categories=tuple(raw.get("categories", ())),
         ))
+    ids = {r.id for r in rules}
+    for r in rules:
+        bad = [e for e in r.ends if e not in CONTEXT_KINDS and e not in ids]
+        if bad:
+            raise LexiconError(f"{path}: rule {r.id}: 'ends' names no kind or rule: {', '.join(bad)}")
     return tuple(rules)
