@@ -110,8 +110,9 @@ def _in_scope(trig: Trigger, start: int, end: int, sent: int, terminators: list[
     # Across a sentence end a rule looks back only: an explanation or a resolution follows the
     # observation ("Nieuwe auto. Die is van de erfenis."), it does not carry into the next topic.
     # A general frame (a training, a talk) is the exception: it sets the topic of what follows.
+    # So does a story about someone elsewhere ("... haar neef in Duitsland. Hij werkt daar ...").
     # A new line (a new bullet, a new heading) starts a new topic: the frame stays on its line.
-    forward_ok = sent == trig.sent or (rule.kind == "general" and (
+    forward_ok = sent == trig.sent or (rule.kind in ("general", "other_experiencer") and (
         raw_sent is None or rule.sentences > 1 or raw_sent - trig.raw_sent <= rule.sentences))
     if rule.direction in ("forward", "both") and trig.end <= start and forward_ok and sent >= trig.sent:
         if start - trig.end <= rule.max_tokens and not _terminated(terminators, rule, trig.end, start):
