@@ -81,6 +81,11 @@ class PatternEngine:
                     self._exact[atom.text].add(sid)
                 else:
                     self._wild.append((atom, sid))
+        # wildcards by kind and text, to look a word's substrings up instead of testing every wildcard
+        self._wild_index: dict[str, dict[str, list[int]]] = {"prefix": {}, "suffix": {}, "infix": {}}
+        for w, (atom, _sid) in enumerate(self._wild):
+            self._wild_index[atom.kind].setdefault(atom.text, []).append(w)
+        self._infix_max = max(map(len, self._wild_index["infix"]), default=0)
         self._by_first: dict[int, list[int]] = defaultdict(list)
         # the slots a pattern cannot match without: a pattern is only tried on a doc that has them all
         self._required: list[frozenset[int]] = []
@@ -105,9 +110,10 @@ class PatternEngine:
     def _resolve(self, text: str) -> tuple[frozenset[int], int]:
         norm = normalize_token(text)
         slots = set(self._exact.get(norm, ()))
-        for atom, sid in self._wild:
-            if sid not in slots and atom.matches(norm):
-                slots.add(sid)
+        # the same slots, added in the same order, as testing every wildcard in turn
+        wild = self._wild
+        for w in self._wild_hits(norm):
+            slots.add(wild[w][1])
         if norm in _BOUNDARY:
             kind = _PERIOD if norm == "." else _BREAK
         elif "\n" in text and not text.strip():
@@ -117,6 +123,28 @@ class PatternEngine:
         else:
             kind = 0
         return (frozenset(slots) if slots else _EMPTY), kind
+
+    def _wild_hits(self, norm: str) -> list[int]:
+        """Indices into ``_wild`` of the wildcards ``norm`` matches, ascending."""
+        index = self._wild_index
+        n = len(norm)
+        hits: set[int] = set()
+        prefix, suffix, infix = index["prefix"], index["suffix"], index["infix"]
+        for k in range(1, n + 1):
+            h = prefix.get(norm[:k])
+            if h:
+                hits.update(h)
+            h = suffix.get(norm[k - 1:])
+            if h:
+                hits.update(h)
+        if infix:
+            longest = self._infix_max
+            for a in range(n):
+                for b in range(a + 1, min(n, a + longest) + 1):
+                    h = infix.get(norm[a:b])
+                    if h:
+                        hits.update(h)
+        return sorted(hits)
 
     def _learn(self, orths: Iterable[int], strings) -> None:
         """Resolve words not seen before (once per vocabulary entry)."""

@@ -21,7 +21,8 @@ def model_text(redacted: str) -> str:
     text = _PLACEHOLDER.sub(lambda m: " " + (m.group(1) if m.group(1) != "CTX" else "ctx" + m.group(2)).lower()
                             + " ", redacted)
     text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    if not text.isascii():  # no ASCII character is a combining mark
+        text = "".join(c for c in text if not unicodedata.combining(c))
     return neutralize(text)
 
 

@@ -13,6 +13,10 @@ metrics).
 from __future__ import annotations
 
 import json
+import re
+import weakref
+from array import array
+from itertools import chain, pairwise
 from pathlib import Path
 
 import numpy as np
@@ -61,7 +65,7 @@ class LearnedScorer(ClassifierMixin, BaseEstimator):
                                              max_features=30000, dtype=np.float32)
                 blocks += [self.word_.fit_transform(texts), self.char_.fit_transform(texts)]
             else:
-                blocks += [self.word_.transform(texts), self.char_.transform(texts)]
+                blocks += [_tfidf_transform(self.word_, texts), _tfidf_transform(self.char_, texts)]
         if self.use_rules:
             rules = [x[1] for x in X]
             if fit:
@@ -153,6 +157,7 @@ class LearnedScorer(ClassifierMixin, BaseEstimator):
                 M = self._matrix(X)
             finally:
                 self.set_params(use_rules=True)
+            self._remember_batch(X, M)
             rules = [x[1] for x in X]
             cols = []
             for j, (m, meta) in enumerate(zip(self.models_, self.meta_models_, strict=True)):
@@ -162,6 +167,7 @@ class LearnedScorer(ClassifierMixin, BaseEstimator):
                 cols.append(p * self._veto(rules, j))
             return np.column_stack(cols)
         M = self._matrix(X)
+        self._remember_batch(X, M)
         cols = []
         for m in self.models_:
             proba = m.predict_proba(M)
@@ -202,7 +208,9 @@ class LearnedScorer(ClassifierMixin, BaseEstimator):
             if cached is not None and cached[0] is x:
                 row = cached[1]
             else:
-                row = self._matrix([x]).tocoo()
+                row = self._batch_row(x)
+                if row is None:
+                    row = self._matrix([x]).tocoo()
                 self._explain_row = (x, row)  # several categories of one note share its features
             names = self._names_cache()
         finally:
@@ -212,6 +220,22 @@ class LearnedScorer(ClassifierMixin, BaseEstimator):
         order = np.argsort(-contrib)[:k]
         return [{"feature": names[row.col[i]], "weight": round(float(contrib[i]), 4)}
                 for i in order if contrib[i] > 0]
+
+    def _remember_batch(self, X, M) -> None:
+        """Keep the text matrix of the last ``predict_proba`` batch: ``explain`` on one of its inputs
+        reads the input's row instead of vectorising the note again (rows are computed independently)."""
+        X = list(X)
+        self._last_batch = (X, {id(x): k for k, x in enumerate(X)}, M)
+
+    def _batch_row(self, x):
+        batch = getattr(self, "_last_batch", None)
+        if batch is None:
+            return None
+        X, pos, M = batch
+        k = pos.get(id(x))
+        if k is None or X[k] is not x:
+            return None
+        return M[k].tocoo()
 
     def _names_cache(self) -> list[str]:
         if getattr(self, "_names", None) is None:
@@ -230,6 +254,7 @@ class LearnedScorer(ClassifierMixin, BaseEstimator):
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         self._names = None
+        self._last_batch = None
         vocab = {}
         for key in ("word_", "char_"):
             vec = getattr(self, key, None)
@@ -282,3 +307,101 @@ class LearnedScorer(ClassifierMixin, BaseEstimator):
         obj.thresholds_ = {c: float(meta["thresholds"][c]) for c in obj.categories}
         obj.meta_ = meta
         return obj
+
+
+# ------------------------------------------------------------- fast transform
+# TfidfVectorizer.transform spends most of its time in Python building n-gram strings. For the
+# configurations used here the counts are computed the same way but with the n-grams of each
+# word looked up once (char_wb n-grams never cross a space), then the vectorizer's own
+# TfidfTransformer turns them into the identical tf-idf matrix.
+
+_WORD_CACHE_MAX = 500_000
+
+
+def _fast_kind(vec) -> str | None:
+    """'word' or 'char_wb' where the vectorizer's settings are the ones the fast path reproduces."""
+    p = vec.get_params()
+    plain = (p["input"] == "content" and p["lowercase"] and p["preprocessor"] is None and p["tokenizer"] is None
+             and p["stop_words"] is None and p["strip_accents"] is None and not p["binary"]
+             and getattr(vec, "vocabulary_", None) is not None and hasattr(vec, "_tfidf"))
+    if not plain:
+        return None
+    if p["analyzer"] == "char_wb":
+        return "char_wb"
+    if p["analyzer"] == "word" and p["token_pattern"] == r"(?u)\b\w\w+\b" and p["ngram_range"] == (1, 2):
+        return "word"
+    return None
+
+
+def _char_wb_ids(vocab: dict, ngram_range: tuple[int, int], word: str) -> tuple[int, ...]:
+    """Vocabulary ids of the char_wb n-grams of one word (sklearn's ``_char_wb_ngrams``), in order."""
+    min_n, max_n = ngram_range
+    w = " " + word + " "
+    w_len = len(w)
+    out = []
+    for n in range(min_n, max_n + 1):
+        offset = 0
+        j = vocab.get(w[offset:offset + n])
+        if j is not None:
+            out.append(j)
+        while offset + n < w_len:
+            offset += 1
+            j = vocab.get(w[offset:offset + n])
+            if j is not None:
+                out.append(j)
+        if offset == 0:
+            break
+    return tuple(out)
+
+
+def _counts(vec, kind: str, texts: list[str]):
+    """The count matrix ``CountVectorizer.transform(texts)`` returns."""
+    from sklearn import get_config
+
+    cache = _WORD_IDS.setdefault(vec, {})
+    vocab = vec.vocabulary_
+    get = vocab.get
+    cols = array("i")
+    lengths = np.zeros(len(texts), dtype=np.int64)
+    for r, doc in enumerate(texts):
+        if not isinstance(doc, str):
+            raise TypeError(f"model text must be str, not {type(doc).__name__}")
+        doc = doc.lower()
+        start = len(cols)
+        if kind == "char_wb":
+            words = doc.split()
+            new = set(words).difference(cache)
+            if new:
+                if len(cache) + len(new) > _WORD_CACHE_MAX:
+                    cache.clear()
+                    new = set(words)
+                for w in new:
+                    cache[w] = _char_wb_ids(vocab, vec.ngram_range, w)
+            cols.extend(chain.from_iterable(map(cache.__getitem__, words)))
+        else:
+            tokens = _TOKEN.findall(doc)
+            cols.extend(j for j in map(get, tokens) if j is not None)
+            cols.extend(j for j in map(get, map(" ".join, pairwise(tokens))) if j is not None)
+        lengths[r] = len(cols) - start
+    col_idx = np.frombuffer(cols, dtype=np.intc) if len(cols) else np.zeros(0, dtype=np.intc)
+    row_idx = np.repeat(np.arange(len(texts), dtype=np.intc), lengths)
+    data = np.ones(len(col_idx), dtype=vec.dtype)
+    coo = sparse.coo_matrix((data, (row_idx, col_idx)), shape=(len(texts), len(vocab)))
+    X = coo.tocsr()  # sums repeated n-grams into counts
+    X.sum_duplicates()
+    X.sort_indices()
+    if get_config().get("sparse_interface", "spmatrix") == "sparray":
+        X = sparse.csr_array(X)
+    return X
+
+
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")
+_WORD_IDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # vectorizer -> {word: n-gram ids}
+
+
+def _tfidf_transform(vec, texts: list[str]):
+    """``vec.transform(texts)`` for a fitted TfidfVectorizer, faster for the settings used here."""
+    kind = _fast_kind(vec)
+    if kind is None:
+        return vec.transform(texts)
+    return vec._tfidf.transform(_counts(vec, kind, list(texts)), copy=False)
