@@ -17,7 +17,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from flagging.context.apply import ContextResult, assign_context, find_triggers, text_sentences
+from flagging.context.apply import ContextResult, assign_context, quote_terminators, find_triggers, text_sentences
 from flagging.lexicon.loader import (
     CATEGORIES,
     ContextRule,
@@ -154,6 +154,7 @@ class ContextAssigner(_Component):
         index = doc._.flagging_index
         sent_map = text_sentences(index, doc)
         triggers = find_triggers(doc._.flagging_triggers or [], res.rules, sent_map)
+        triggers += quote_terminators(doc, sent_map, index.sent_ids)
         evidence = []
         for m in doc._.flagging_matches or []:
             entry = res.entries[m.owner[1]]

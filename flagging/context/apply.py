@@ -56,6 +56,34 @@ def text_sentences(index, doc) -> list[int]:
     return out
 
 
+#: A negation inside a quotation does not reach out of it: a closing quote ends a forward negation
+#: ("zegt 'ik heb niks gedaan' en er lagen zakjes"), an opening quote a backward one ("krijgt er contant
+#: voor betaald, 'niet veel'"). Whether a quote opens or closes is in the spacing, which the pattern
+#: language does not see, so these terminators are made from the doc (:func:`closing_quotes`).
+CLOSING_QUOTE = ContextRule(id="terminate.closing_quote", kind="terminate", patterns=("'",), ends=("negated",),
+                            direction="forward")
+OPENING_QUOTE = ContextRule(id="terminate.opening_quote", kind="terminate", patterns=("'",), ends=("negated",),
+                            direction="backward")
+_QUOTE_RULES = (CLOSING_QUOTE, OPENING_QUOTE)
+_QUOTES = frozenset({"'", '"', "’", "”", "»", "‘", "“", "«"})
+
+
+def quote_terminators(doc, sent_map: list[int] | None = None, sent_ids=None) -> list[Trigger]:
+    """Terminators at the quotes of ``doc``: closing (glued to the word before) and opening (to the word after)."""
+    out = []
+    for t in doc:
+        if t.text not in _QUOTES:
+            continue
+        glued_before = t.i > 0 and not doc[t.i - 1].whitespace_ and not doc[t.i - 1].is_punct
+        glued_after = not t.whitespace_ and t.i + 1 < len(doc) and not doc[t.i + 1].is_punct
+        if glued_before == glued_after:
+            continue  # an apostrophe inside a word, or a quote standing alone: say nothing
+        raw = int(sent_ids[t.i]) if sent_ids is not None else 0
+        rule = CLOSING_QUOTE if glued_before else OPENING_QUOTE
+        out.append(Trigger(rule, t.i, t.i + 1, sent_map[raw] if sent_map else raw, raw))
+    return out
+
+
 def find_triggers(matches: list[TokenMatch], rules: tuple[ContextRule, ...],
                   sent_map: list[int] | None = None) -> list[Trigger]:
     """Turn engine matches of context patterns into triggers, dropping those a pseudo-trigger overlaps.
@@ -74,7 +102,7 @@ def find_triggers(matches: list[TokenMatch], rules: tuple[ContextRule, ...],
                        for p in pseudo)]
 
 
-def _terminated(terminators: list[Trigger], rule: ContextRule, lo: int, hi: int) -> bool:
+def _terminated(terminators: list[Trigger], rule: ContextRule, lo: int, hi: int, direction: str = "") -> bool:
     """A terminator between ``lo`` and ``hi`` ends ``rule``: its ``ends`` names the rule's kind or its id.
 
     A note-wide rule (``sentences`` > 1: "Melding ongegrond", "Geen individuele dossiers besproken")
@@ -83,6 +111,7 @@ def _terminated(terminators: list[Trigger], rule: ContextRule, lo: int, hi: int)
     if rule.sentences > 1:
         return False
     return any(lo <= t.start and t.end <= hi and (rule.kind in t.rule.ends or rule.id in t.rule.ends)
+               and (not any(t.rule is q for q in _QUOTE_RULES) or t.rule.direction == direction)
                for t in terminators)
 
 
@@ -115,10 +144,10 @@ def _in_scope(trig: Trigger, start: int, end: int, sent: int, terminators: list[
     forward_ok = sent == trig.sent or (rule.kind in ("general", "other_experiencer") and (
         raw_sent is None or rule.sentences > 1 or raw_sent - trig.raw_sent <= rule.sentences))
     if rule.direction in ("forward", "both") and trig.end <= start and forward_ok and sent >= trig.sent:
-        if start - trig.end <= rule.max_tokens and not _terminated(terminators, rule, trig.end, start):
+        if start - trig.end <= rule.max_tokens and not _terminated(terminators, rule, trig.end, start, "forward"):
             return True
     if rule.direction in ("backward", "both") and end <= trig.start and sent <= trig.sent:
-        if trig.start - end <= rule.max_tokens and not _terminated(terminators, rule, end, trig.start):
+        if trig.start - end <= rule.max_tokens and not _terminated(terminators, rule, end, trig.start, "backward"):
             return True
     return False
 
