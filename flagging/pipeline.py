@@ -17,7 +17,13 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from flagging.context.apply import ContextResult, assign_context, quote_terminators, find_triggers, text_sentences
+from flagging.context.apply import (
+    ContextResult,
+    assign_context,
+    find_triggers,
+    quote_terminators,
+    text_sentences,
+)
 from flagging.lexicon.loader import (
     CATEGORIES,
     ContextRule,
