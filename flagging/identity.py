@@ -6,6 +6,23 @@ rewrites every such word to a neutral token of its group (gendered words to
 a neutral word of the same role: "zoon"/"dochter" -> "kind") before any model
 feature is computed, so no model can learn them. The bias harness uses the
 same lists to swap them.
+
+A swap of one identity value for another must leave the *whole* model text
+unchanged, not only the identity word, so besides the word itself
+:func:`neutralize` also rewrites what grammar makes it drag along:
+
+* a group may list ``articles`` (income: "een", "de", "het"): an article right
+  before a term is part of the term ("inkomen uit een WW-uitkering" and
+  "inkomen uit salaris" both read "inkomen uit inkomensbron");
+* gendered pronouns map by form, not by role, because "haar" is both object
+  and possessive and "zijn" both possessive and verb: "hij", "zij", "ze" ->
+  "die"; "hem", "haar", "zijn", "z'n", "d'r" -> "diens";
+* a term may span words ("niet gelovig", "de heer"), so a negation or article
+  that belongs to the identity value goes with it;
+* ages written as numbers ("38 jaar", "15-jarige", "82 jr", "(38)", "(38, ...)",
+  "leeftijd: 38", "hij is 38, ...") become the one word "leeftijd" ("5 jaar geleden"
+  is no age and stays);
+* a gender letter in a bracketed description ("(v, 38)", "(m)") becomes "x".
 """
 
 from __future__ import annotations
@@ -26,6 +43,7 @@ class IdentityGroup:
     token: str
     terms: tuple[str, ...]
     mapping: dict
+    articles: tuple[str, ...] = ()
 
 
 def _term_regex(term: str) -> str:
@@ -49,7 +67,8 @@ def _term_regex(term: str) -> str:
 def load_identity_groups(path: str | None = None) -> tuple[IdentityGroup, ...]:
     file = Path(path) if path else packaged_dir() / "identity" / "terms.yaml"
     data = yaml.safe_load(file.read_text("utf-8"))
-    return tuple(IdentityGroup(name, g["token"], tuple(g["terms"]), dict(g.get("map") or {}))
+    return tuple(IdentityGroup(name, g["token"], tuple(g["terms"]), dict(g.get("map") or {}),
+                               tuple(g.get("articles") or ()))
                  for name, g in data["groups"].items())
 
 
@@ -58,24 +77,41 @@ def _compiled(path: str | None = None):
     groups = load_identity_groups(path)
     alternatives, owners = [], []
     for g in groups:
+        article = rf"(?:(?:{'|'.join(map(re.escape, g.articles))})\s+)?" if g.articles else ""
         for term in sorted(g.terms, key=len, reverse=True):
-            alternatives.append(f"(?P<g{len(owners)}>{_term_regex(term)})")
+            alternatives.append(f"(?P<g{len(owners)}>{article}{_term_regex(term)})")
             owners.append(g)
     rx = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
     return rx, owners
 
 
-# ages written as numbers: "15-jarige", "15 jaar", "(15)", "82 jr"
-_AGE = re.compile(r"(?<![\w-])\d{1,3}\s*(?:-?\s*jarige?|jaar oud|jaar|jr\.?)(?!\w)|(?<=\()\d{1,2}(?=\))")
+# ages written as numbers: "15-jarige", "15 jaar", "82 jr", "(15)", "(38, moslim)", "(v, 38)", "leeftijd: 38",
+# "hij is 38, ..." (a bare number of two digits after "is"/"was", closed by punctuation or "en")
+_AGE = re.compile(r"(?<![\w-])\d{1,3}\s*(?:-?\s*jarige?|jaar oud|jaar|jr\.?)(?!\w)(?!\s+geleden)"
+                  r"|(?<=\()\s*\d{1,3}(?=\s*[,;)])"
+                  r"|(?<=[,;] )\d{1,3}(?=\))"
+                  r"|(?<!\w)leeftijd\s*:?\s*\d{1,3}(?!\w)"
+                  r"|(?<=(?<!\w)is )\d{1,2}(?![.,]\d)(?=\s*[,.;)]|\s+en\s)"
+                  r"|(?<=(?<!\w)was )\d{1,2}(?![.,]\d)(?=\s*[,.;)]|\s+en\s)")
+
+# a gender letter in a bracketed description: "(v, 38)", "(m)", "(38, v)"
+_GENDER_LETTER = re.compile(r"(?<=\()\s*[mv](?=\s*[,;)])|(?<=[,;] )[mv](?=\))")
 
 
 def neutralize(text: str, path: str | None = None) -> str:
-    """Replace identity words in a *normalised* (lowercase, no diacritics) text with neutral tokens."""
+    """Replace identity words in a *normalised* (lowercase, no diacritics) text with neutral tokens.
+
+    Origin, religion and language words -> "identiteit", neighbourhood types -> "wijktype", income
+    sources -> "inkomensbron" (each with a preceding article, where its group lists ``articles``),
+    age words and numeric ages -> "leeftijd", gendered words -> the neutral word of their role from
+    the group's ``map`` (see the module docstring for pronouns). Longer terms win over shorter ones;
+    matches are whole words.
+    """
     rx, owners = _compiled(path)
-    text = _AGE.sub("leeftijd", text)
+    text = _GENDER_LETTER.sub("x", _AGE.sub("leeftijd", text))
 
     def repl(m: re.Match) -> str:
         group = owners[int(m.lastgroup[1:])]
-        return group.mapping.get(m.group(0), group.token.lower())
+        return group.mapping.get(" ".join(m.group(0).split()), group.token.lower())
 
     return rx.sub(repl, text)

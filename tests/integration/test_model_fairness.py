@@ -46,3 +46,26 @@ def test_identity_swaps_move_no_score_or_flag(model_flagger, template):
             for cat, score in s.scores.items():
                 assert abs(score - base.scores[cat]) <= 0.05, (attribute, text, cat, score, base.scores[cat])
             assert s.categories == base.categories, (attribute, text)
+
+
+def test_heldout_template_swaps_leave_the_model_input_unchanged(full_flagger):
+    """Model-independent: on templates phrased unlike the harness's own (tests/data/heldout_templates.yaml),
+    swapping one identity attribute changes neither the identity-neutral redacted text nor the rule
+    features a learned model sees, so no retrained model can move a score on them."""
+    from pathlib import Path
+
+    import yaml
+
+    from flagging.evaluation import bias
+
+    base = bias.load_templates()
+    heldout = yaml.safe_load((Path(__file__).resolve().parent.parent / "data" / "heldout_templates.yaml")
+                             .read_text("utf-8"))
+    names = bias.load_names()
+    cf = bias.build_counterfactual_set({**base, "templates": heldout["templates"]}, names, origins=sorted(names))
+    inputs = full_flagger.model_inputs(cf.texts)
+    changed = [(p["attribute"], p["template"], p["group"], cf.rows[p["var"]]["text"])
+               for p in cf.pairs if inputs[p["ref"]] != inputs[p["var"]]]
+    assert {p["attribute"] for p in cf.pairs} >= {"name", "gender", "age", "income", "religion", "origin_adj",
+                                                 "language", "neighbourhood"}
+    assert not changed, changed[:5]

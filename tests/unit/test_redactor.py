@@ -15,6 +15,16 @@ import pytest
     ("Haar zoon Rishi Ramsaroep is 15.", "Rishi Ramsaroep"),
     ("mw. el amrani was niet thuis.", "el amrani"),
     ("Mw. Visser meldt dat haar zoon niet thuiskomt.", "Visser"),
+    # a surname that is also an institution ("Idris") stays in the name, not an organisation
+    ("Mw. Faiza Idris (38) vertelt dat haar partner haar slaat.", "Faiza"),
+    # a surname that is also a kept identity word ("Frans") or brand ("Mercedes")
+    ("HB dhr. Guillermo Frans. Tijdens het gesprek werd er aangebeld.", "Frans"),
+    ("Gesprek met Mercedes Jansen over de schulden.", "Mercedes"),
+    # first names of two words, surnames with particles that are no listed particle
+    ("Dhr. Ka Wai Hui (38) is zichtbaar angstig.", "Ka Wai Hui"),
+    ("Gesprek met mw. Mei Fong Au over de zoon.", "Mei Fong"),
+    ("Gesprek met dhr. Jan in 't Veld over de zoon.", "in 't Veld"),
+    ("Mw. Sint Jago belt ongerust.", "Sint Jago"),
 ])
 def test_names_of_every_origin_are_removed(redactor, text, name):
     res = redactor.redact(text)
@@ -37,6 +47,9 @@ def test_same_person_keeps_one_placeholder(redactor):
     ("Hij draagt een dure Rolex en rijdt in een BMW.", "Rolex"),
     ("Mw. spreekt goed Nederlands en een beetje Arabisch.", "Arabisch"),
     ("De zorg wordt geleverd door de thuiszorg.", "zorg"),
+    ("Hij spreekt Frans en rijdt in een nieuwe Mercedes.", "Frans"),
+    ("Hij spreekt Frans en rijdt in een nieuwe Mercedes.", "Mercedes"),
+    ("Inkomen uit WW. De vraag gaat over hulp bij formulieren.", "De vraag"),
 ])
 def test_keep_words_survive(redactor, text, kept):
     assert kept in redactor.redact(text).text

@@ -66,11 +66,33 @@ class DutchLookupRecognizer(EntityRecognizer):
         return t.cap and inf.alpha and not inf.institution and not inf.acronym and not inf.title and (
             inf.first or inf.surname or not (inf.common or inf.place or inf.dutch))
 
+    @staticmethod
+    def _kept_name(t: Tok) -> bool:
+        """A capitalised kept word (identity term, brand) that is also a known name: "Frans", "Mercedes".
+
+        Alone it is kept ("spreekt Frans", "een nieuwe Mercedes"); inside a name it is the name.
+        """
+        inf = t.info
+        return t.cap and inf.alpha and inf.institution and (inf.first or inf.surname) and not inf.acronym \
+            and not inf.title
+
+    def _first_name_run(self, toks: list[Tok], k: int) -> int:
+        """Tokens of a multi-word first name starting at ``k`` ("Ka Wai", "Mei Fong"); 0 when none."""
+        if k >= len(toks) or not toks[k].cap:
+            return 0
+        n = self.lookups.longest("first_names", [t.info.norm for t in toks[k:k + 6]], 0)
+        return n if n > 1 and all(t.cap for t in toks[k:k + n]) else 0
+
     def _extend_right(self, toks: list[Tok], j: int) -> int:
         """Index after the last name part, extending over particles followed by a name part."""
         n = len(toks)
         while j < n:
             t = toks[j]
+            # a known surname of several words, particles included: "in 't Veld", "Sint Jago"
+            m = self.lookups.longest("surnames", [x.info.norm for x in toks[j:j + 6]], 0)
+            if m > 1 and not t.sent_start and toks[j + m - 1].cap:
+                j += m
+                continue
             if t.info.particle:
                 k = j
                 while k < n and toks[k].info.particle and k < j + 3:
@@ -79,7 +101,7 @@ class DutchLookupRecognizer(EntityRecognizer):
                     j = k + 1
                     continue
                 break
-            if self._namey(t) and not t.sent_start:
+            if (self._namey(t) or self._kept_name(t)) and not t.sent_start:
                 j += 1
                 continue
             if len(t.text) <= 3 and t.text[:1].isupper() and t.text.rstrip(".").isalpha() and t.text.endswith(".") \
@@ -110,7 +132,11 @@ class DutchLookupRecognizer(EntityRecognizer):
                     while k < n and toks[k].info.particle:
                         k += 1
                     nxt = toks[k].info if k < n else None
-                    if nxt is not None and nxt.alpha and not nxt.title and not nxt.institution and (
+                    multi = self._first_name_run(toks, k)
+                    if multi:
+                        j = self._extend_right(toks, k + multi)
+                    elif nxt is not None and nxt.alpha and not nxt.title and (
+                            not nxt.institution or self._kept_name(toks[k])) and (
                             nxt.first or nxt.surname or (k > j and not nxt.common)
                             or not (nxt.common or nxt.dutch or nxt.place)):
                         j = self._extend_right(toks, k + 1)
@@ -123,13 +149,22 @@ class DutchLookupRecognizer(EntityRecognizer):
                     i = j
                     continue
             # 2. a known name, extended over its neighbours
-            if t.cap and inf.alpha and (inf.first or inf.surname) and not inf.institution and not inf.title:
-                j = self._extend_right(toks, i + 1)
+            multi_first = self._first_name_run(toks, i)
+            # a kept word that is a name starts a name only before another name part: "Mercedes Jansen"
+            kept_first = self._kept_name(t) and i + 1 < n and self._namey(toks[i + 1]) \
+                and (toks[i + 1].info.first or toks[i + 1].info.surname)
+            if multi_first or kept_first or (t.cap and inf.alpha and (inf.first or inf.surname)
+                                             and not inf.institution and not inf.title):
+                j = self._extend_right(toks, i + max(1, multi_first))
                 multi = self.lookups.longest("surnames", [x.info.norm for x in toks], i)
                 j = max(j, i + multi)
                 lone = j == i + 1
                 ordinary_word = inf.dutch or inf.keep_word or inf.common
-                if not (lone and inf.place and not inf.first) and not (t.sent_start and lone and ordinary_word):
+                # a lone capitalised particle before a lowercase word ("WW. De vraag": spaCy saw no
+                # sentence start after the abbreviation) is an article, no name
+                article = lone and inf.particle and (i + 1 >= n or not toks[i + 1].cap)
+                if not (lone and inf.place and not inf.first) and not (t.sent_start and lone and ordinary_word) \
+                        and not article:
                     spans.append((i, j, 0.85 if not ordinary_word else 0.6, "list"))
                     i = j
                     continue
@@ -250,8 +285,17 @@ class DutchLookupRecognizer(EntityRecognizer):
                     AnalysisExplanation(self.name, score, textual_explanation=why)))
 
         orgs = [o for o in self._org_spans(toks) if not any(k in protected for k in range(o[0], o[1]))]
+        person_spans = self._person_spans(toks)
+        # one word that is both a name and an institution ("Idris") inside a titled or multi-word
+        # name ("Mw. Faiza Idris") is the name: dropping the whole person span would leave the
+        # first name unredacted and put the surname under an organisation placeholder
+        named = {k for s, e, _, why in person_spans if why == "title" or e - s > 1 for k in range(s, e)}
+        orgs = [o for o in orgs if not (o[1] - o[0] == 1 and o[0] in named
+                                        and (toks[o[0]].info.first or toks[o[0]].info.surname))]
         org_tokens = {k for s, e, _ in orgs for k in range(s, e)}
-        persons = [p for p in self._person_spans(toks)
+        # a kept name inside a titled or multi-word name is no protected word: "dhr. Guillermo Frans"
+        protected -= {k for k in named if self._kept_name(toks[k])}
+        persons = [p for p in person_spans
                    if not any(k in org_tokens or k in protected for k in range(p[0], p[1]))]
         persons += self._propagate(toks, persons)
         person_tokens = {k for s, e, _, _ in persons for k in range(s, e)}
