@@ -121,14 +121,15 @@ def tokens_of(doc: Doc, features: WordFeatures) -> list[Tok]:
     if cached is not None:
         return cached
     out: list[Tok] = []
-    text_all = doc.text
+    # a token's text is its ORTH string (spaCy keeps the verbatim text): no need to rebuild doc.text
+    strings = doc.vocab.strings
     arr = doc.to_array([ORTH, IDX, LENGTH, IS_SPACE])
     cache, resolve = features._cache, features._resolve
     prev_text = None
     before_prev = ""  # norm of the token before ``prev_text``: "." after "mw" opens no sentence
     newline = True
     for i, (orth, idx, length, is_space) in enumerate(arr.tolist()):
-        text = text_all[idx:idx + length]
+        text = strings[orth]
         if is_space:
             if "\n" in text:
                 newline = True

@@ -22,7 +22,9 @@ def model_text(redacted: str) -> str:
                             + " ", redacted)
     text = unicodedata.normalize("NFKD", text.lower())
     if not text.isascii():  # no ASCII character is a combining mark
-        text = "".join(c for c in text if not unicodedata.combining(c))
+        marks = [c for c in set(text) if unicodedata.combining(c)]
+        if marks:
+            text = text.translate(dict.fromkeys(map(ord, marks)))
     return neutralize(text)
 
 

@@ -82,9 +82,11 @@ class LearnedScorer(ClassifierMixin, BaseEstimator):
         """Per category: the text model's logit, the uncancelled rule score, cancelled evidence by kind."""
         cat = self.categories[j]
         p = np.clip(text_prob, 1e-4, 1 - 1e-4)
-        cols = [np.log(p / (1 - p)), np.array([r.get(f"cat:{cat}", 0.0) for r in rules])]
+        key = f"cat:{cat}"
+        cols = [np.log(p / (1 - p)), np.array([r.get(key, 0.0) for r in rules])]
         for kind in self._KINDS:
-            cols.append(np.array([min(r.get(f"ctx:{cat}:{kind}", 0.0), 3.0) for r in rules]))
+            key = f"ctx:{cat}:{kind}"
+            cols.append(np.array([min(r.get(key, 0.0), 3.0) for r in rules]))
         return np.column_stack(cols)
 
     def _veto(self, rules: list[dict], j: int) -> np.ndarray:
@@ -92,8 +94,8 @@ class LearnedScorer(ClassifierMixin, BaseEstimator):
         about someone else, general or explained, the note's words for it were already read in
         context; the text model cannot see that, so its probability is scaled by ``context_veto``."""
         cat = self.categories[j]
-        prefix = f"ctx:{cat}:"
-        return np.array([self.context_veto if (f"cat:{cat}" not in r and any(k.startswith(prefix) for k in r))
+        prefix, key = f"ctx:{cat}:", f"cat:{cat}"
+        return np.array([self.context_veto if (key not in r and any(k.startswith(prefix) for k in r))
                          else 1.0 for r in rules])
 
     def fit(self, X, Y):
