@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flagging.context.apply import assign_context, find_triggers
+from flagging.context.apply import assign_context, find_triggers, quote_terminators, text_sentences
 from flagging.lexicon.loader import CONTEXT_KINDS
 
 
@@ -63,8 +63,11 @@ def check_rule_examples(flagger, rule) -> list[str]:
         toks = [t.i for t in doc if t.idx < pos + len(target) and t.idx + len(t) > pos]
         start, end = toks[0], toks[-1] + 1
         ctx_matches = [m for m in engine.match(index) if m.owner[0] == "ctx"]
-        triggers = find_triggers(ctx_matches, flagger.resources.rules)
-        got = assign_context(start, end, int(index.sent_ids[start]), triggers, category=ex.get("category"))
+        sent_map = text_sentences(index, doc)
+        triggers = find_triggers(ctx_matches, flagger.resources.rules, sent_map)
+        triggers += quote_terminators(doc, sent_map, index.sent_ids)
+        raw = int(index.sent_ids[start])
+        got = assign_context(start, end, sent_map[raw], triggers, category=ex.get("category"), raw_sent=raw)
         kinds = {k for k in CONTEXT_KINDS if got.kinds[k]}
         if kinds != expect:
             failures.append(f"{rule.id}: {text!r} target {target!r}: expected {sorted(expect)}, got {sorted(kinds)} "

@@ -15,7 +15,7 @@ def test_context_rule_examples(flagger, rule):
 
 def _kinds(flagger, text, target, category=None):
     """The context kinds of ``target`` in ``text``, measured the way the pipeline does."""
-    from flagging.context.apply import assign_context, find_triggers, text_sentences
+    from flagging.context.apply import assign_context, find_triggers, quote_terminators, text_sentences
 
     engine = flagger.resources.engine
     doc = flagger.nlp.make_doc(text)
@@ -25,6 +25,7 @@ def _kinds(flagger, text, target, category=None):
     sent_map = text_sentences(index, doc)
     triggers = find_triggers([m for m in engine.match(index) if m.owner[0] == "ctx"], flagger.resources.rules,
                              sent_map)
+    triggers += quote_terminators(doc, sent_map, index.sent_ids)
     raw = int(index.sent_ids[toks[0]])
     got = assign_context(toks[0], toks[-1] + 1, sent_map[raw], triggers, category=category, raw_sent=raw)
     return {k for k, v in got.kinds.items() if v}
@@ -99,6 +100,14 @@ def test_context_traps(flagger, text, target, expected):
     ("Moeder volgt een cursus opvoedondersteuning.\nRayan vertelde dat zijn vader hem slaat.", "hem slaat",
      set()),
     ("dossiercheck dhr Anand\n- 2014: ontruiming vorige woning ivm onderhuur", "onderhuur", {"historical"}),
+    # "vroegere"/"destijdse" as adjectives date what follows
+    ("Zijn vroegere werkgever hield zijn paspoort in.", "hield zijn paspoort in", {"historical"}),
+    ("De destijdse werkgever hield haar loon in.", "hield haar loon in", {"historical"}),
+    ("Mw. heeft geen eigen paspoort, 'de baas heeft het'.", "eigen paspoort", set()),
+    # a negation inside a quotation does not reach the observation outside it
+    ("Dhr. krijgt er contant voor betaald, 'niet veel'.", "contant voor betaald", set()),
+    ("Hij zegt 'ik heb niks gedaan' en in de la lagen zakjes met wiet.", "zakjes met wiet", set()),
+    ("Hij heeft zeker geen 'klusjes' voor anderen gedaan.", "'klusjes'", {"negated"}),
 ])
 def test_context_case_notes(flagger, text, target, expected):
     assert _kinds(flagger, text, target) == expected
