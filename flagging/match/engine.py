@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 
 import numpy as np
 from spacy.attrs import IDX, LENGTH, ORTH
@@ -89,6 +91,10 @@ class PatternEngine:
         self._by_first: dict[int, list[int]] = defaultdict(list)
         # the slots a pattern cannot match without: a pattern is only tried on a doc that has them all
         self._required: list[frozenset[int]] = []
+        # per pattern: its second position's slot when that is a plain slot, -1 for a one-word
+        # pattern, None otherwise (an optional or a gap)
+        self._second: list[int | None] = [
+            -1 if len(els) == 1 else (els[1][1] if els[1][0] == "slot" else None) for els in self._elements]
         for pid, elements in enumerate(self._elements):
             self._by_first[elements[0][1]].append(pid)
             self._required.append(frozenset(sid for kind, sid, _ in elements if kind == "slot"))
@@ -97,6 +103,9 @@ class PatternEngine:
         self._slot_cache: dict[int, frozenset[int]] = {}
         self._cand_cache: dict[int, tuple[int, ...]] = {}
         self._kind_cache: dict[int, int] = {}
+        self._mask_cache: dict[int, int] = {}  # the slots again, as a bit set
+        self._req_mask = [sum(1 << sid for sid in req) for req in self._required]
+        self._all_slots = (1 << len(self._slot_atoms)) - 1
         self._kind_keys: set[int] = set()
         self._starters: set[int] = set()  # the keys of _cand_cache, for fast intersection
 
@@ -150,6 +159,7 @@ class PatternEngine:
         """Resolve words not seen before (once per vocabulary entry)."""
         if len(self._slot_cache) >= 2_000_000:
             self._slot_cache.clear()
+            self._mask_cache.clear()
             self._cand_cache.clear()
             self._kind_cache.clear()
             self._starters.clear()
@@ -158,6 +168,7 @@ class PatternEngine:
         for orth in orths:
             slots, kind = self._resolve(strings[orth])
             self._slot_cache[orth] = slots
+            self._mask_cache[orth] = sum(1 << sid for sid in slots)
             cands = tuple(pid for sid in slots for pid in by_first.get(sid, ()))
             if cands:
                 self._cand_cache[orth] = cands
@@ -208,18 +219,18 @@ class PatternEngine:
         starting = index.distinct.intersection(self._starters)
         if not starting:
             return out
-        slot_cache = self._slot_cache
-        present = set().union(*map(slot_cache.__getitem__, index.distinct))
-        required = self._required
+        # the slots no word of the doc fills, as a bit set (an int): far cheaper than a set union
+        absent = self._all_slots ^ reduce(or_, map(self._mask_cache.__getitem__, index.distinct), 0)
+        required, req_mask = self._required, self._req_mask
         # per doc: the patterns each word can start whose every required slot occurs in the doc
         memo: dict[int, list[int]] = {}
         for orth in starting:
-            cands = [pid for pid in cand_cache[orth] if required[pid] <= present]
+            cands = [pid for pid in cand_cache[orth] if not req_mask[pid] & absent]
             if cands:
                 memo[orth] = cands
         if not memo:
             return out
-        elements, owners = self._elements, self._owners
+        elements, owners, seconds = self._elements, self._owners, self._second
         sent_ids = index.sent_ids
         bounds = index.sent_bounds
         get = memo.get
@@ -230,7 +241,16 @@ class PatternEngine:
             sent = int(sent_ids[i])
             sent_end = bounds[sent][1]
             for pid in cands:
-                end = _match(elements[pid], 1, i + 1, sent_end, slots)
+                # the second position inline when it is a plain slot: most candidates fail there
+                second = seconds[pid]
+                if second is None:
+                    end = _match(elements[pid], 1, i + 1, sent_end, slots)
+                elif second == -1:
+                    end = i + 1
+                elif i + 1 < sent_end and second in slots[i + 1]:
+                    end = _match(elements[pid], 2, i + 2, sent_end, slots)
+                else:
+                    continue
                 if end is not None:
                     need = required[pid]
                     core = frozenset(k for k in range(i, end) if slots[k] & need)
