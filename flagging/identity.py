@@ -15,8 +15,8 @@ unchanged, not only the identity word, so besides the word itself
   before a term is part of the term ("inkomen uit een WW-uitkering" and
   "inkomen uit salaris" both read "inkomen uit inkomensbron");
 * gendered pronouns map by form, not by role, because "haar" is both object
-  and possessive and "zijn" both possessive and verb: "hij", "zij", "ze" ->
-  "die"; "hem", "haar", "zijn", "z'n", "d'r" -> "diens";
+  and possessive and "zijn" both possessive and verb: "hij", "zij" -> "ze" (already
+  neutral: she and they); "hem", "haar", "zijn", "z'n", "d'r" -> "diens";
 * a term may span words ("niet gelovig", "de heer"), so a negation or article
   that belongs to the identity value goes with it;
 * ages written as numbers ("38 jaar", "15-jarige", "82 jr", "(38)", "(38, ...)",
