@@ -72,16 +72,68 @@ def load_identity_groups(path: str | None = None) -> tuple[IdentityGroup, ...]:
                  for name, g in data["groups"].items())
 
 
+def _first_char(term: str) -> str | None:
+    """The character a match of ``term`` starts with; ``None``: any (a leading wildcard)."""
+    first = term.split()[0]
+    return None if first.startswith("*") or not first.strip("*") else first.strip("*")[0]
+
+
 @lru_cache(maxsize=2)
 def _compiled(path: str | None = None):
+    r"""One regex for all terms; ``owners[i]`` is the group of the term whose match is capture group ``i``.
+
+    It matches what one flat alternation matches: at a word start the alternatives are tried in order
+    (per group, longer terms first, each first with and then without one of its group's articles) and
+    the first that ends a word wins. Only that is slow (some 300 alternatives at every word start), so
+    the alternatives are dispatched on what the text at the word start can be: an article and the
+    first character after it (``(?=de\s+m)``), or else the first character (``(?=m)``). Each branch
+    holds, in their original order, every alternative that can match there; the branches exclude each
+    other, except that a word start in an article branch whose alternatives all fail goes on to its
+    first character's branch, whose alternatives it has tried already.
+    """
     groups = load_identity_groups(path)
-    alternatives, owners = [], []
+    # (regex, group, article or None, first character of the term or None)
+    pieces: list[tuple[str, IdentityGroup, str | None, str | None]] = []
     for g in groups:
-        article = rf"(?:(?:{'|'.join(map(re.escape, g.articles))})\s+)?" if g.articles else ""
         for term in sorted(g.terms, key=len, reverse=True):
-            alternatives.append(f"(?P<g{len(owners)}>{article}{_term_regex(term)})")
+            regex, first = _term_regex(term), _first_char(term)
+            # "(?:(?:een|de)\s+)?T" tries "een\s+T", "de\s+T", "T" in this order
+            pieces += [(rf"{re.escape(a)}\s+{regex}", g, a, first) for a in g.articles]
+            pieces.append((regex, g, None, first))
+            # the alternatives of one term go together, as in the flat alternation
+    articles = sorted({p[2] for p in pieces if p[2] is not None})
+    if any(not a or any(c.isspace() for c in a) for a in articles):
+        articles = []  # an article of several words could start another's: no article branches
+        pieces = [(regex, g, None, first) for g in groups for term in sorted(g.terms, key=len, reverse=True)
+                  for regex, first in [(_term_regex(term) if not g.articles else
+                                        rf"(?:(?:{'|'.join(map(re.escape, g.articles))})\s+)?{_term_regex(term)}",
+                                        None if g.articles else _first_char(term))]]
+    owners: list[IdentityGroup | None] = [None]  # capture groups count from 1
+
+    def branch(lookahead: str, selected) -> str:
+        parts = []
+        for regex, g, _, _ in selected:
+            parts.append(f"({regex})")
             owners.append(g)
-    rx = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
+        return f"{lookahead}(?:{'|'.join(parts)})" if parts else ""
+
+    def plain(p, c: str) -> bool:  # an alternative without an article that can start with ``c``
+        return p[2] is None and (p[3] is None or p[3] == c)
+
+    branches = []
+    for a in articles:
+        after = sorted({p[3] for p in pieces if p[2] == a and p[3] is not None})
+        for c in after:
+            branches.append(branch(rf"(?={re.escape(a)}\s+{re.escape(c)})",
+                                   [p for p in pieces if (p[2] == a and p[3] in (None, c)) or plain(p, a[0])]))
+        branches.append(branch(rf"(?={re.escape(a)}\s)",
+                               [p for p in pieces if (p[2] == a and p[3] is None) or plain(p, a[0])]))
+    chars = sorted({p[3] for p in pieces if p[2] is None and p[3] is not None})
+    for c in chars:
+        branches.append(branch(rf"(?={re.escape(c)})", [p for p in pieces if plain(p, c)]))
+    not_listed = rf"(?![{''.join(map(re.escape, chars))}])" if chars else ""
+    branches.append(branch(not_listed, [p for p in pieces if p[2] is None and p[3] is None]))
+    rx = re.compile(r"(?<!\w)(?:" + "|".join(b for b in branches if b) + r")(?!\w)")
     return rx, owners
 
 
@@ -111,7 +163,7 @@ def neutralize(text: str, path: str | None = None) -> str:
     text = _GENDER_LETTER.sub("x", _AGE.sub("leeftijd", text))
 
     def repl(m: re.Match) -> str:
-        group = owners[int(m.lastgroup[1:])]
+        group = owners[m.lastindex]
         return group.mapping.get(" ".join(m.group(0).split()), group.token.lower())
 
     return rx.sub(repl, text)
