@@ -14,6 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+from spacy.attrs import IS_PUNCT, ORTH, SPACY
+
 from flagging.lexicon.loader import CONTEXT_KINDS, ContextRule
 from flagging.match.engine import TokenMatch
 
@@ -68,19 +71,29 @@ _QUOTE_RULES = (CLOSING_QUOTE, OPENING_QUOTE)
 _QUOTES = frozenset({"'", '"', "’", "”", "»", "‘", "“", "«"})
 
 
+_QUOTE_IDS: dict[int, np.ndarray] = {}  # id(StringStore) -> the ORTH ids (string hashes) of the quotes
+
+
 def quote_terminators(doc, sent_map: list[int] | None = None, sent_ids=None) -> list[Trigger]:
     """Terminators at the quotes of ``doc``: closing (glued to the word before) and opening (to the word after)."""
+    ids = _QUOTE_IDS.get(id(doc.vocab.strings))
+    if ids is None:
+        ids = _QUOTE_IDS[id(doc.vocab.strings)] = np.array([doc.vocab.strings[q] for q in _QUOTES], dtype=np.uint64)
+    # the token attributes as arrays: no token objects for the words of the note
+    arr = doc.to_array([ORTH, SPACY, IS_PUNCT]).reshape(-1, 3)
+    quotes = np.flatnonzero((arr[:, :1] == ids).any(axis=1)).tolist()
+    if not quotes:
+        return []
+    spacy_, punct = arr[:, 1].astype(bool).tolist(), arr[:, 2].astype(bool).tolist()
     out = []
-    for t in doc:
-        if t.text not in _QUOTES:
-            continue
-        glued_before = t.i > 0 and not doc[t.i - 1].whitespace_ and not doc[t.i - 1].is_punct
-        glued_after = not t.whitespace_ and t.i + 1 < len(doc) and not doc[t.i + 1].is_punct
+    for i in quotes:
+        glued_before = i > 0 and not spacy_[i - 1] and not punct[i - 1]
+        glued_after = not spacy_[i] and i + 1 < len(doc) and not punct[i + 1]
         if glued_before == glued_after:
             continue  # an apostrophe inside a word, or a quote standing alone: say nothing
-        raw = int(sent_ids[t.i]) if sent_ids is not None else 0
+        raw = int(sent_ids[i]) if sent_ids is not None else 0
         rule = CLOSING_QUOTE if glued_before else OPENING_QUOTE
-        out.append(Trigger(rule, t.i, t.i + 1, sent_map[raw] if sent_map else raw, raw))
+        out.append(Trigger(rule, i, i + 1, sent_map[raw] if sent_map else raw, raw))
     return out
 
 
