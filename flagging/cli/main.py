@@ -423,8 +423,10 @@ def cmd_bias(args) -> int:
     redactor.warm_up(progress=not args.quiet)
     data = args.data
     if data is None and not args.no_groups:
-        default = Path(__file__).resolve().parents[2] / "evaluation" / "data" / "dev.jsonl"
-        data = str(default) if default.exists() else None
+        # the source tree's dev split, else the working directory's (a non-editable install has no data)
+        candidates = [Path(__file__).resolve().parents[2] / "evaluation" / "data" / "dev.jsonl",
+                      Path.cwd() / "evaluation" / "data" / "dev.jsonl"]
+        data = next((str(c) for c in candidates if c.exists()), None)
         if data is None:
             print("flagging bias: no --data and no evaluation/data/dev.jsonl: per-group metrics skipped",
                   file=sys.stderr)

@@ -108,8 +108,13 @@ def check_bias(result: dict, gate: dict) -> list[Check]:
         checks.append(_check(f"counterfactual flip rate '{attr}'", v["flip_rate"], "<=",
                              t.get("max_counterfactual_flip_rate")))
         checks.append(_check(f"max |score change| '{attr}'", v["max_abs_change"], "<=", t.get("max_score_change")))
-    checks.append(_check("per-group FPR gap (pp, name origin)", result["groups"].get("fpr_gap_pp"), "<=",
-                         t.get("max_group_fpr_gap_pp")))
+    gap, gap_limit = result["groups"].get("fpr_gap_pp"), t.get("max_group_fpr_gap_pp")
+    if gap is None and gap_limit is not None:
+        # a gated figure that was not measured (no labelled data) fails: the gate never passes on silence
+        checks.append(Check("per-group FPR gap (pp, name origin): not measured, pass --data", float("nan"),
+                            "<=", float(gap_limit), False))
+    else:
+        checks.append(_check("per-group FPR gap (pp, name origin)", gap, "<=", gap_limit))
     rates = t.get("min_checklist_pass_rate") or {}
     for suite, v in result["checklist"]["suites"].items():
         checks.append(_check(f"CheckList {suite} pass rate", v["pass_rate"], ">=", rates.get(suite)))

@@ -115,3 +115,12 @@ def test_gate_file_loads_and_unknown_keys_are_rejected(tmp_path):
     bad.write_text("version: 1\nevaluate:\n  min_precsion: 0.9\n", "utf-8")
     with pytest.raises(gatemod.GateError, match="unknown keys"):
         gatemod.load_gate(bad)
+
+
+@pytest.mark.parametrize(("gap", "passed"), [(0.0, True), (1.9, True), (2.5, False), (None, False)])
+def test_bias_gate_fails_on_a_gap_too_large_or_not_measured(gap, passed):
+    gate = {"version": "t", "bias": {"max_group_fpr_gap_pp": 2.0}}
+    result = {"model": "m", "counterfactual": {"by_attribute": {}}, "groups": {"fpr_gap_pp": gap},
+              "checklist": {"suites": {}}}
+    checks = gatemod.check_bias(result, gate)
+    assert len(checks) == 1 and checks[0].ok is passed
