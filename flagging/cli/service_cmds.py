@@ -10,9 +10,8 @@ import argparse
 import json
 import sys
 
+from flagging.service import ROLES
 from flagging.service.settings import DEFAULT_DB
-
-ROLES = ("integrator", "reviewer", "analyst", "admin")
 
 
 def _db(p: argparse.ArgumentParser) -> None:

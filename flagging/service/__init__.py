@@ -12,7 +12,15 @@ sends nothing anywhere.
 
 from __future__ import annotations
 
-__all__ = ["create_app", "ServiceSettings"]
+__all__ = ["create_app", "ServiceSettings", "ROLES", "DECISIONS", "STATUS_OF", "STATUSES"]
+
+# The service's vocabulary, here so that the CLI parser can use it without importing SQLAlchemy.
+ROLES = ("integrator", "reviewer", "analyst", "admin")
+DECISIONS = ("confirm", "reject", "unsure")
+#: suggestion status after each decision
+STATUS_OF = {"confirm": "confirmed", "reject": "rejected", "unsure": "unsure"}
+#: every status a suggestion can have
+STATUSES = ("open", *STATUS_OF.values())
 
 
 def __getattr__(name: str):

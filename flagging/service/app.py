@@ -27,12 +27,13 @@ from pydantic import BaseModel, Field
 
 from flagging import __version__
 from flagging.lexicon.loader import CATEGORIES
+from flagging.service import DECISIONS, ROLES, STATUSES
 from flagging.service import keys as keylib
 from flagging.service.pages import area_chart_svg, highlight_segments
 from flagging.service.review import ReviewService
 from flagging.service.security import BodyLimit, RateLimit, SecurityHeaders
 from flagging.service.settings import ServiceSettings
-from flagging.service.store import DECISIONS, ApiKey, Store, WebSession, utcnow
+from flagging.service.store import ApiKey, Store, WebSession, utcnow
 
 HERE = Path(__file__).parent
 SESSION_COOKIE = "flagging_session"
@@ -52,13 +53,13 @@ class RedactIn(BaseModel):
 
 
 class DecisionIn(BaseModel):
-    decision: Literal["confirm", "reject", "unsure"]
+    decision: Literal[DECISIONS]
     reason: str = Field(default="", max_length=2000)
 
 
 class KeyIn(BaseModel):
     name: str = Field(min_length=1, max_length=100)
-    role: Literal["integrator", "reviewer", "analyst", "admin"]
+    role: Literal[ROLES]
 
 
 def load_routekaart(path: Path) -> dict[str, Any]:
@@ -127,6 +128,9 @@ def create_app(settings: ServiceSettings | None = None, flagger=None) -> FastAPI
     AreasKey = Annotated[ApiKey, Depends(api_key("areas"))]
     AdminKey = Annotated[ApiKey, Depends(api_key("keys"))]
 
+    class _LoginRequired(Exception):
+        """A page needs a login: answered with a redirect to /login."""
+
     def page_login(request: Request) -> tuple[ApiKey, WebSession] | None:
         token = request.cookies.get(SESSION_COOKIE, "")
         if not token:
@@ -147,9 +151,6 @@ def create_app(settings: ServiceSettings | None = None, flagger=None) -> FastAPI
         if not keylib.allowed(login[0].role, permission):
             raise HTTPException(403, f"role '{login[0].role}' may not open this page")
         return login
-
-    class _LoginRequired(Exception):
-        pass
 
     @app.exception_handler(_LoginRequired)
     async def _to_login(request: Request, _exc):
@@ -205,7 +206,7 @@ def create_app(settings: ServiceSettings | None = None, flagger=None) -> FastAPI
     # -- reviewer API -----------------------------------------------------------------------------
     @app.get("/api/v1/suggestions", tags=["reviewer"])
     def list_suggestions(key: ReviewKey,
-                         status: Literal["open", "confirmed", "rejected", "unsure", "all"] = "open",
+                         status: Literal[(*STATUSES, "all")] = "open",
                          category: str | None = Query(default=None), limit: int = Query(50, ge=1, le=500),
                          offset: int = Query(0, ge=0)):
         """Suggestions to review, highest score first (no note text in the list)."""
@@ -333,7 +334,7 @@ def create_app(settings: ServiceSettings | None = None, flagger=None) -> FastAPI
     @app.get("/review", response_class=HTMLResponse, include_in_schema=False)
     def review_list(request: Request, status: str = "open", done: int | None = None):
         key, ws = page_auth(request, "review")
-        if status not in ("open", "confirmed", "rejected", "unsure", "all"):
+        if status not in (*STATUSES, "all"):
             status = "open"
         rows = service().list_suggestions(key, None if status == "all" else status, None, 200, 0)
         return render("review_list.html", rows=rows, status=status, done=done, csrf_token=ws.csrf_token,

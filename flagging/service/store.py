@@ -35,11 +35,9 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 
+from flagging.service import DECISIONS, ROLES, STATUS_OF  # noqa: F401 - re-exported for the service modules
+
 SCHEMA_VERSION = 1
-ROLES = ("integrator", "reviewer", "analyst", "admin")
-DECISIONS = ("confirm", "reject", "unsure")
-#: suggestion status after each decision
-STATUS_OF = {"confirm": "confirmed", "reject": "rejected", "unsure": "unsure"}
 
 
 def utcnow() -> datetime:

@@ -183,20 +183,21 @@ def test_security_headers(client, server):
     assert "<script>" not in r.text  # no inline script: the CSP would block it
 
 
-def _login(client, server, role="reviewer") -> str:
-    page = client.get("/login")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    r = client.post("/login", data={"key": server.keys[role], "csrf_token": token, "next": "/review"})
-    assert r.status_code == 303, r.text
-    page = client.get("/review")
+def _csrf(page) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+
+
+def _login(client, server, role="reviewer") -> None:
+    r = client.post("/login", data={"key": server.keys[role], "csrf_token": _csrf(client.get("/login"))})
+    assert r.status_code == 303, r.text
 
 
 def test_review_form_needs_csrf_token(server):
     with httpx.Client(base_url=server.url, timeout=60) as browser, httpx.Client(base_url=server.url) as api:
         rec = scan(api, server, SIGNAL_NOTES[0], "n-csrf")
         sid = rec["suggestion_ids"][0]
-        token = _login(browser, server)
+        _login(browser, server)
+        token = _csrf(browser.get("/review"))
         r = browser.post(f"/review/{sid}/decision", data={"decision": "confirm"})
         assert r.status_code == 403
         r = browser.post(f"/review/{sid}/decision", data={"decision": "confirm", "csrf_token": "wrong"})
@@ -215,9 +216,7 @@ def test_login_with_wrong_csrf_is_refused(server):
 
 def test_review_page_for_analyst_is_403(server):
     with httpx.Client(base_url=server.url) as browser:
-        page = browser.get("/login")
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-        browser.post("/login", data={"key": server.keys["analyst"], "csrf_token": token})
+        _login(browser, server, "analyst")
         assert browser.get("/review").status_code == 403
         assert browser.get("/areas").status_code == 200
 
