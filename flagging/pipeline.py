@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -35,6 +34,7 @@ from flagging.lexicon.loader import (
 )
 from flagging.match.engine import PatternEngine
 from flagging.score.rules import rule_scores
+from flagging.tokenizer import blank_dutch
 
 for _name in ("flagging_index", "flagging_matches", "flagging_triggers", "flagging_evidence", "flagging_scores"):
     if not Doc.has_extension(_name):
@@ -122,9 +122,10 @@ class LexiconMatcher(_Component):
             if key not in seen:
                 seen.add(key)
                 lex.append(m)
-        doc._.flagging_index = index
-        doc._.flagging_matches = _drop_contained(lex)
-        doc._.flagging_triggers = ctx
+        ext = doc._  # one Underscore object, not one per attribute
+        ext.flagging_index = index
+        ext.flagging_matches = _drop_contained(lex)
+        ext.flagging_triggers = ctx
         return doc
 
 
@@ -157,12 +158,13 @@ class ContextAssigner(_Component):
 
     def __call__(self, doc: Doc) -> Doc:
         res = self.resources
-        index = doc._.flagging_index
+        ext = doc._
+        index = ext.flagging_index
         sent_map = text_sentences(index, doc)
-        triggers = find_triggers(doc._.flagging_triggers or [], res.rules, sent_map)
+        triggers = find_triggers(ext.flagging_triggers or [], res.rules, sent_map)
         triggers += quote_terminators(doc, sent_map, index.sent_ids)
         evidence = []
-        for m in doc._.flagging_matches or []:
+        for m in ext.flagging_matches or []:
             entry = res.entries[m.owner[1]]
             evidence.append(Evidence(
                 entry=entry, start=m.start, end=m.end, sent=m.sent,
@@ -170,7 +172,7 @@ class ContextAssigner(_Component):
                 context=assign_context(m.start, m.end, sent_map[m.sent], triggers, m.core, entry.category,
                                        raw_sent=m.sent),
             ))
-        doc._.flagging_evidence = evidence
+        ext.flagging_evidence = evidence
         return doc
 
 
@@ -195,15 +197,17 @@ class RuleScorer:
         self.context_factor = dict(context_factor)
 
     def __call__(self, doc: Doc) -> Doc:
-        scores, contributions = rule_scores(doc._.flagging_evidence or [], self.categories,
+        ext = doc._
+        scores, contributions = rule_scores(ext.flagging_evidence or [], self.categories,
                                             self.repeat_decay, self.context_factor)
-        doc._.flagging_scores = {"scores": scores, "contributions": contributions}
+        ext.flagging_scores = {"scores": scores, "contributions": contributions}
         return doc
 
 
 def build_pipeline(config: dict, lexicon_dir: str = "", context_rules: str = "") -> Language:
-    """``spacy.blank("nl")`` with the flagging components configured from ``config``."""
-    nlp = spacy.blank("nl")
+    """``spacy.blank("nl")`` (spaCy's tokenizer, remembered per chunk: :mod:`flagging.tokenizer`)
+    with the flagging components configured from ``config``."""
+    nlp = blank_dutch()
     cats = list(config.get("categories") or [])
     shared = {"lexicon_dir": lexicon_dir, "context_rules": context_rules, "categories": cats}
     nlp.add_pipe("flagging_matcher", config=shared)

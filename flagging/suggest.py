@@ -161,13 +161,14 @@ class Flagger:
         return self.threshold
 
     def _suggest(self, text: str, doc, redaction=None, probs=None, model_input=None) -> Suggestion:
-        evidence: list[Evidence] = doc._.flagging_evidence or []
-        scored = doc._.flagging_scores
+        ext = doc._  # one Underscore object, not one per attribute
+        evidence: list[Evidence] = ext.flagging_evidence or []
+        scored = ext.flagging_scores
         scores, contributions = dict(scored["scores"]), scored["contributions"]
         if probs is not None:
             scores = {c: round(float(p), 4) for c, p in zip(self.model.categories, probs, strict=True)
                       if c in scores}
-        index = doc._.flagging_index
+        index = ext.flagging_index
         by_cat: dict[str, list[tuple[Evidence, float]]] = {}
         for ev, c in zip(evidence, contributions, strict=True):
             by_cat.setdefault(ev.category, []).append((ev, c))

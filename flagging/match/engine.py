@@ -13,8 +13,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import reduce
-from operator import or_
 
 import numpy as np
 from spacy.attrs import IDX, LENGTH, ORTH
@@ -103,9 +101,6 @@ class PatternEngine:
         self._slot_cache: dict[int, frozenset[int]] = {}
         self._cand_cache: dict[int, tuple[int, ...]] = {}
         self._kind_cache: dict[int, int] = {}
-        self._mask_cache: dict[int, int] = {}  # the slots again, as a bit set
-        self._req_mask = [sum(1 << sid for sid in req) for req in self._required]
-        self._all_slots = (1 << len(self._slot_atoms)) - 1
         self._kind_keys: set[int] = set()
         self._starters: set[int] = set()  # the keys of _cand_cache, for fast intersection
 
@@ -159,7 +154,6 @@ class PatternEngine:
         """Resolve words not seen before (once per vocabulary entry)."""
         if len(self._slot_cache) >= 2_000_000:
             self._slot_cache.clear()
-            self._mask_cache.clear()
             self._cand_cache.clear()
             self._kind_cache.clear()
             self._starters.clear()
@@ -168,7 +162,6 @@ class PatternEngine:
         for orth in orths:
             slots, kind = self._resolve(strings[orth])
             self._slot_cache[orth] = slots
-            self._mask_cache[orth] = sum(1 << sid for sid in slots)
             cands = tuple(pid for sid in slots for pid in by_first.get(sid, ()))
             if cands:
                 self._cand_cache[orth] = cands
@@ -219,13 +212,15 @@ class PatternEngine:
         starting = index.distinct.intersection(self._starters)
         if not starting:
             return out
-        # the slots no word of the doc fills, as a bit set (an int): far cheaper than a set union
-        absent = self._all_slots ^ reduce(or_, map(self._mask_cache.__getitem__, index.distinct), 0)
-        required, req_mask = self._required, self._req_mask
+        # the slots some word of the doc fills; a pattern is tried only if all its required slots are
+        # among them (a subset test of a few small ints: cheaper than bit sets of 5,000 slots)
+        slot_cache = self._slot_cache
+        present = set().union(*[slot_cache[o] for o in index.distinct])
+        required = self._required
         # per doc: the patterns each word can start whose every required slot occurs in the doc
         memo: dict[int, list[int]] = {}
         for orth in starting:
-            cands = [pid for pid in cand_cache[orth] if not req_mask[pid] & absent]
+            cands = [pid for pid in cand_cache[orth] if required[pid] <= present]
             if cands:
                 memo[orth] = cands
         if not memo:

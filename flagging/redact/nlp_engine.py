@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-import spacy
 from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngine
 from spacy.tokens import Doc
+
+from flagging.tokenizer import blank_dutch
 
 
 class BlankDutchNlpEngine(NlpEngine):
@@ -25,7 +26,7 @@ class BlankDutchNlpEngine(NlpEngine):
 
     def load(self) -> None:
         if self.nlp is None:
-            self.nlp = spacy.blank("nl")
+            self.nlp = blank_dutch()
 
     def is_loaded(self) -> bool:
         return self.nlp is not None
