@@ -78,9 +78,40 @@ def _first_char(term: str) -> str | None:
     return None if first.startswith("*") or not first.strip("*") else first.strip("*")[0]
 
 
+def _literal(term: str) -> str:
+    """The longest word of ``term`` without its wildcards: a text without it cannot match the term."""
+    return max((w.strip("*") for w in term.split()), key=len)
+
+
 @lru_cache(maxsize=2)
-def _compiled(path: str | None = None):
-    r"""One regex for all terms; ``owners[i]`` is the group of the term whose match is capture group ``i``.
+def _pieces(path: str | None = None):
+    """The alternatives in the order one flat alternation tries them: ``(regex, group, article or None,
+    first character of the term or None, literal)`` (per group, longer terms first, each first with
+    and then without one of its group's articles)."""
+    groups = load_identity_groups(path)
+    pieces = []
+    for g in groups:
+        for term in sorted(g.terms, key=len, reverse=True):
+            regex, first, lit = _term_regex(term), _first_char(term), _literal(term)
+            # "(?:(?:een|de)\s+)?T" tries "een\s+T", "de\s+T", "T" in this order
+            pieces += [(rf"{re.escape(a)}\s+{regex}", g, a, first, lit) for a in g.articles]
+            pieces.append((regex, g, None, first, lit))
+    if any(not a or any(c.isspace() for c in a) for p in pieces if (a := p[2]) is not None):
+        # an article of several words could start another's: articles go into the term's regex
+        pieces = [(rf"(?:(?:{'|'.join(map(re.escape, g.articles))})\s+)?{_term_regex(term)}" if g.articles
+                   else _term_regex(term), g, None, None if g.articles else _first_char(term), _literal(term))
+                  for g in groups for term in sorted(g.terms, key=len, reverse=True)]
+    literals = sorted({p[4] for p in pieces})
+    return tuple(pieces), literals
+
+
+@lru_cache(maxsize=4096)
+def _compiled(path: str | None = None, present: frozenset[str] | None = None):
+    r"""One regex for the terms; ``owners[i]`` is the group of the term whose match is capture group ``i``.
+
+    ``present``: only the terms whose literal (:func:`_literal`) is in it; the others cannot match the
+    text at hand, so leaving them out changes no match. A note holds few identity words, so its regex
+    is small (cached per set of literals).
 
     It matches what one flat alternation matches: at a word start the alternatives are tried in order
     (per group, longer terms first, each first with and then without one of its group's articles) and
@@ -91,28 +122,13 @@ def _compiled(path: str | None = None):
     other, except that a word start in an article branch whose alternatives all fail goes on to its
     first character's branch, whose alternatives it has tried already.
     """
-    groups = load_identity_groups(path)
-    # (regex, group, article or None, first character of the term or None)
-    pieces: list[tuple[str, IdentityGroup, str | None, str | None]] = []
-    for g in groups:
-        for term in sorted(g.terms, key=len, reverse=True):
-            regex, first = _term_regex(term), _first_char(term)
-            # "(?:(?:een|de)\s+)?T" tries "een\s+T", "de\s+T", "T" in this order
-            pieces += [(rf"{re.escape(a)}\s+{regex}", g, a, first) for a in g.articles]
-            pieces.append((regex, g, None, first))
-            # the alternatives of one term go together, as in the flat alternation
+    pieces = [p for p in _pieces(path)[0] if present is None or p[4] in present]
     articles = sorted({p[2] for p in pieces if p[2] is not None})
-    if any(not a or any(c.isspace() for c in a) for a in articles):
-        articles = []  # an article of several words could start another's: no article branches
-        pieces = [(regex, g, None, first) for g in groups for term in sorted(g.terms, key=len, reverse=True)
-                  for regex, first in [(_term_regex(term) if not g.articles else
-                                        rf"(?:(?:{'|'.join(map(re.escape, g.articles))})\s+)?{_term_regex(term)}",
-                                        None if g.articles else _first_char(term))]]
     owners: list[IdentityGroup | None] = [None]  # capture groups count from 1
 
     def branch(lookahead: str, selected) -> str:
         parts = []
-        for regex, g, _, _ in selected:
+        for regex, g, *_ in selected:
             parts.append(f"({regex})")
             owners.append(g)
         return f"{lookahead}(?:{'|'.join(parts)})" if parts else ""
@@ -133,7 +149,8 @@ def _compiled(path: str | None = None):
         branches.append(branch(rf"(?={re.escape(c)})", [p for p in pieces if plain(p, c)]))
     not_listed = rf"(?![{''.join(map(re.escape, chars))}])" if chars else ""
     branches.append(branch(not_listed, [p for p in pieces if p[2] is None and p[3] is None]))
-    rx = re.compile(r"(?<!\w)(?:" + "|".join(b for b in branches if b) + r")(?!\w)")
+    body = "|".join(b for b in branches if b)
+    rx = re.compile(r"(?<!\w)(?:" + body + r")(?!\w)") if body else None
     return rx, owners
 
 
@@ -159,8 +176,10 @@ def neutralize(text: str, path: str | None = None) -> str:
     the group's ``map`` (see the module docstring for pronouns). Longer terms win over shorter ones;
     matches are whole words.
     """
-    rx, owners = _compiled(path)
     text = _GENDER_LETTER.sub("x", _AGE.sub("leeftijd", text))
+    rx, owners = _compiled(path, frozenset(lit for lit in _pieces(path)[1] if lit in text))
+    if rx is None:
+        return text
 
     def repl(m: re.Match) -> str:
         group = owners[m.lastindex]
