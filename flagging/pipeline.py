@@ -25,6 +25,7 @@ from flagging.context.apply import (
 )
 from flagging.lexicon.loader import (
     CATEGORIES,
+    CONTEXT_KINDS,
     ContextRule,
     Entry,
     Lexicon,
@@ -36,7 +37,8 @@ from flagging.match.engine import PatternEngine
 from flagging.score.rules import rule_scores
 from flagging.tokenizer import blank_dutch
 
-for _name in ("flagging_index", "flagging_matches", "flagging_triggers", "flagging_evidence", "flagging_scores"):
+for _name in ("flagging_index", "flagging_matches", "flagging_triggers", "flagging_evidence", "flagging_scores",
+              "flagging_note_context"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
@@ -147,7 +149,7 @@ def _drop_contained(matches):
     "flagging_context",
     default_config={"lexicon_dir": "", "context_rules": "", "categories": []},
     requires=["doc._.flagging_matches", "doc._.flagging_triggers"],
-    assigns=["doc._.flagging_evidence"],
+    assigns=["doc._.flagging_evidence", "doc._.flagging_note_context"],
 )
 def make_context(nlp: Language, name: str, lexicon_dir: str, context_rules: str, categories: list[str]):
     return ContextAssigner(lexicon_dir, context_rules, categories)
@@ -173,7 +175,24 @@ class ContextAssigner(_Component):
                                        raw_sent=m.sent),
             ))
         ext.flagging_evidence = evidence
+        ext.flagging_note_context = note_context(triggers)
         return doc
+
+
+def note_context(triggers) -> dict[str, int]:
+    """How often each cancelling context kind is triggered anywhere in the note.
+
+    A note can explain or deny a signal that no lexicon entry caught ("wijziging is verwerkt", "niets
+    bijzonders"): the learned scorer reads these counts beside the text, so it can learn how far such a
+    note's words still point to a signal.
+    """
+    counts: dict[str, int] = {}
+    for t in triggers:
+        kind = t.rule.kind
+        if kind in CONTEXT_KINDS:
+            counts[kind] = counts.get(kind, 0) + 1
+    return counts
+
 
 
 @Language.factory(

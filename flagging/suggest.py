@@ -141,7 +141,9 @@ class Flagger:
 
         out = []
         for doc, text in self.nlp.pipe(((_checked(t), t) for t in texts), batch_size=batch_size, as_tuples=True):
-            out.append(model_input(text, doc._.flagging_evidence or [], self.redactor.redact(text, doc=doc)))
+            ext = doc._
+            out.append(model_input(text, ext.flagging_evidence or [], self.redactor.redact(text, doc=doc),
+                                   ext.flagging_note_context))
         return out
 
     def _suggest_batch(self, batch):
@@ -149,7 +151,8 @@ class Flagger:
         if self.model is not None:
             from flagging.score.features import model_input
 
-            inputs = [model_input(text, doc._.flagging_evidence or [], red) for text, doc, red in batch]
+            inputs = [model_input(text, (ext := doc._).flagging_evidence or [], red, ext.flagging_note_context)
+                      for text, doc, red in batch]
             probs = self.model.predict_proba(inputs)
         for k, (text, doc, red) in enumerate(batch):
             yield self._suggest(text, doc, red, None if probs is None else probs[k], None if probs is None

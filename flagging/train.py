@@ -77,7 +77,7 @@ def train_model(corpus: str | Path, out: str | Path, *, target_precision: float 
                          for j, c in enumerate(CATEGORIES)}
     metrics = dev_metrics(Y_dev, P_dev, model.thresholds_)
     params = {"use_text": use_text, "use_rules": use_rules, "C": C, "rules_weight": rules_weight,
-              "context_veto": context_veto, "stacked": use_text and use_rules,
+              "context_veto": context_veto, "stacked": use_text and use_rules, "note_context": model.note_context,
               "target_precision": target_precision,
               "calibration": "sigmoid, 3-fold", "n_train": len(train), "n_dev": len(dev)}
     meta = {"name": name, "data_hash": data_hash([corpus]), "params": params,

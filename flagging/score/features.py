@@ -47,14 +47,16 @@ def context_masked_text(text: str, evidence, redaction) -> str:
     return render(text, sorted(spans, key=lambda e: e.start))
 
 
-def model_input(text: str, evidence, redaction) -> tuple[str, dict[str, float]]:
+def model_input(text: str, evidence, redaction, note_context: dict[str, int] | None = None
+                ) -> tuple[str, dict[str, float]]:
     """One model input: context-masked, redacted, identity-neutral text, and rule features."""
-    return model_text(context_masked_text(text, evidence, redaction)), rule_features(evidence)
+    return model_text(context_masked_text(text, evidence, redaction)), rule_features(evidence, note_context)
 
 
-def rule_features(evidence) -> dict[str, float]:
-    """Rule evidence as sparse features: uncancelled entry weights, category sums, context kinds."""
-    feats: dict[str, float] = {}
+def rule_features(evidence, note_context: dict[str, int] | None = None) -> dict[str, float]:
+    """Rule evidence as sparse features: uncancelled entry weights, category sums, context kinds
+    per category, and (``note:<kind>``, at most 3) the context triggers anywhere in the note."""
+    feats: dict[str, float] = {f"note:{k}": float(min(n, 3)) for k, n in (note_context or {}).items() if n}
     for ev in evidence:
         kinds = ev.cancel_kinds
         if kinds:

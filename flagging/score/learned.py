@@ -28,7 +28,7 @@ from sklearn.feature_extraction import DictVectorizer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from flagging.lexicon.loader import CATEGORIES
+from flagging.lexicon.loader import CATEGORIES, CONTEXT_KINDS
 
 MODEL_FILE, META_FILE, VOCAB_FILE = "model.skops", "meta.json", "vocabulary.json"
 
@@ -42,8 +42,9 @@ class LearnedScorer(ClassifierMixin, BaseEstimator):
 
     def __init__(self, use_text: bool = True, use_rules: bool = True, C: float = 4.0, calibration_cv: int = 3,
                  categories: tuple[str, ...] = CATEGORIES, random_state: int = 0, rules_weight: float = 1.0,
-                 stacked: bool = True, context_veto: float = 0.1):
+                 stacked: bool = True, context_veto: float = 0.1, note_context: bool = True):
         self.use_text = use_text
+        self.note_context = note_context
         self.use_rules = use_rules
         self.rules_weight = rules_weight
         self.stacked = stacked
@@ -76,7 +77,7 @@ class LearnedScorer(ClassifierMixin, BaseEstimator):
         return sparse.hstack(blocks).tocsr()
 
     # ----------------------------------------------------------- stacking
-    _KINDS = ("negated", "hypothetical", "historical", "other_experiencer", "general", "explained")
+    _KINDS = CONTEXT_KINDS
 
     def _meta_features(self, text_prob: np.ndarray, rules: list[dict], j: int) -> np.ndarray:
         """Per category: the text model's logit, the uncancelled rule score, cancelled evidence by kind."""
@@ -87,6 +88,10 @@ class LearnedScorer(ClassifierMixin, BaseEstimator):
         for kind in self._KINDS:
             key = f"ctx:{cat}:{kind}"
             cols.append(np.array([min(r.get(key, 0.0), 3.0) for r in rules]))
+        if self.note_context:
+            # context triggers anywhere in the note: an explanation or denial no lexicon match carried
+            for kind in self._KINDS:
+                cols.append(np.array([r.get(f"note:{kind}", 0.0) for r in rules]))
         return np.column_stack(cols)
 
     def _veto(self, rules: list[dict], j: int) -> np.ndarray:
@@ -295,6 +300,7 @@ class LearnedScorer(ClassifierMixin, BaseEstimator):
         meta = json.loads((folder / META_FILE).read_text("utf-8"))
         params = dict(state["params"])
         params["categories"] = tuple(params["categories"])
+        params.setdefault("note_context", False)  # saved before note context features existed
         obj = cls(**params)
         obj.models_ = state["models"]
         if state.get("meta_models") is not None:

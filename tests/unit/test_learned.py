@@ -59,3 +59,38 @@ def test_loading_refuses_unexpected_types(tmp_path):
     sio.dump(state, path)
     with pytest.raises(ValueError, match="refusing unexpected types"):
         LearnedScorer.load(tmp_path / "m")
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("Partner woont sinds maart bij mw. Dit is al doorgegeven aan W&I, de wijziging is verwerkt.", "explained"),
+    ("Stroomverbruik is hoog, maar dat is verklaard door de elektrische kachels. Verder niets bijzonders.",
+     "explained"),
+    ("Als er ooit iemand bij haar komt wonen, moet ze dat melden.", "hypothetical"),
+])
+def test_note_context_reaches_the_rule_features(text, kind):
+    """A trigger anywhere in the note is a ``note:<kind>`` feature, with or without a lexicon match."""
+    from flagging import Flagger
+    from flagging.score.features import rule_features
+
+    doc = Flagger(redact=False).nlp(text)
+    feats = rule_features(doc._.flagging_evidence, doc._.flagging_note_context)
+    assert feats.get(f"note:{kind}", 0) >= 1
+
+
+def test_note_context_columns_only_for_models_that_learned_them(tmp_path):
+    X, Y = _data()
+    X = [(t, {**r, "note:explained": 1.0} if "school" in t else r) for t, r in X]
+    with_note = LearnedScorer(calibration_cv=2).fit(X, Y)
+    without = LearnedScorer(calibration_cv=2, note_context=False).fit(X, Y)
+    j = CATEGORIES.index("drug_cultivation")
+    assert with_note.meta_models_[j].coef_.shape[1] == without.meta_models_[j].coef_.shape[1] + 6
+    import skops.io as sio
+
+    without.save(tmp_path / "old")
+    path = tmp_path / "old" / "model.skops"
+    state = sio.load(path, trusted=sio.get_untrusted_types(file=path))
+    del state["params"]["note_context"]  # as saved before the parameter existed
+    sio.dump(state, path)
+    old = LearnedScorer.load(tmp_path / "old")
+    assert old.note_context is False
+    assert np.allclose(old.predict_proba(X[:3]), without.predict_proba(X[:3]))
