@@ -124,8 +124,22 @@ def _terminated(terminators: list[Trigger], rule: ContextRule, lo: int, hi: int,
     if rule.sentences > 1:
         return False
     return any(lo <= t.start and t.end <= hi and (rule.kind in t.rule.ends or rule.id in t.rule.ends)
-               and (not any(t.rule is q for q in _QUOTE_RULES) or t.rule.direction == direction)
+               and (not any(t.rule is q for q in _QUOTE_RULES) or _quote_ends(terminators, t, lo, hi, direction))
                for t in terminators)
+
+
+def _quote_ends(terminators: list[Trigger], quote: Trigger, lo: int, hi: int, direction: str) -> bool:
+    """A quote ends a scope only when the trigger is inside the quotation and the match outside it.
+
+    Forward, a closing quote ends it unless the quotation also opens after the trigger ("leningen bij
+    'iemand uit de buurt': nee" is no quotation around the trigger); backward, likewise an opening quote
+    unless it closes again before the trigger.
+    """
+    if quote.rule.direction != direction:
+        return False
+    if direction == "forward":  # closing quote at quote.start; an opening quote between trigger and it?
+        return not any(t.rule is OPENING_QUOTE and lo <= t.start < quote.start for t in terminators)
+    return not any(t.rule is CLOSING_QUOTE and quote.start < t.start < hi for t in terminators)
 
 
 _FRAMES = frozenset({"explained", "general", "historical"})
