@@ -55,8 +55,9 @@ def model_input(text: str, evidence, redaction, note_context: dict[str, int] | N
 
 def rule_features(evidence, note_context: dict[str, int] | None = None) -> dict[str, float]:
     """Rule evidence as sparse features: uncancelled entry weights, category sums, context kinds
-    per category, and (``note:<kind>``, at most 3) the context triggers anywhere in the note."""
-    feats: dict[str, float] = {f"note:{k}": float(min(n, 3)) for k, n in (note_context or {}).items() if n}
+    per category, and (``note:<kind>``, 1.0) each context kind triggered anywhere in the note (presence,
+    not a count: how many triggers a sentence splitter finds can hang on an abbreviation such as "WW.")."""
+    feats: dict[str, float] = {f"note:{k}": 1.0 for k, n in (note_context or {}).items() if n}
     for ev in evidence:
         kinds = ev.cancel_kinds
         if kinds:
