@@ -44,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     scan = sub.add_parser("scan", help="scan notes and suggest review flags (JSONL in, JSONL out)")
     _add_io(scan)
-    scan.add_argument("--threshold", type=float, default=None, help="operating threshold in (0, 1] (default 0.5)")
+    scan.add_argument("--threshold", type=float, default=None, help="operating threshold in (0, 1] (default: the model's per-category thresholds; 0.4 for the rule score)")
     scan.add_argument("--categories", nargs="+", choices=CATEGORIES, metavar="CATEGORY",
                       help="only these categories (default: all 13)")
     scan.add_argument("--config", help="YAML config merged over the defaults")
