@@ -15,8 +15,8 @@ from __future__ import annotations
 import json
 import re
 import weakref
-from contextlib import contextmanager, nullcontext
 from array import array
+from contextlib import contextmanager, nullcontext
 from itertools import chain, pairwise
 from pathlib import Path
 
