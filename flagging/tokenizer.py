@@ -9,7 +9,7 @@ round trips: on 550-character case notes that alone caps a scan at about
 non-whitespace runs exactly as spaCy does, asks spaCy's own tokenizer once per
 distinct run, and builds the doc from the remembered words. The tokens,
 their trailing spaces and their norms are the same as spaCy's (checked by
-``tests/test_tokenizer.py`` on every note we have and on awkward strings):
+``tests/unit/test_tokenizer.py`` on every note we have and on awkward strings):
 nothing downstream can tell the difference, except the speed.
 
 Registered as ``flagging.cached_tokenizer.v1`` so a pipeline config can name it.
