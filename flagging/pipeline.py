@@ -179,20 +179,16 @@ class ContextAssigner(_Component):
         return doc
 
 
-def note_context(triggers) -> dict[str, int]:
-    """How often each cancelling context kind is triggered anywhere in the note.
+def note_context(triggers) -> tuple[str, ...]:
+    """The cancelling context kinds triggered anywhere in the note (in ``CONTEXT_KINDS`` order).
 
     A note can explain or deny a signal that no lexicon entry caught ("wijziging is verwerkt", "niets
-    bijzonders"): the learned scorer reads these counts beside the text, so it can learn how far such a
-    note's words still point to a signal.
+    bijzonders"): the learned scorer reads these beside the text, so it can learn how far such a note's
+    words still point to a signal. Presence, not a count: how many triggers a sentence splitter finds
+    can hang on an abbreviation such as "WW.".
     """
-    counts: dict[str, int] = {}
-    for t in triggers:
-        kind = t.rule.kind
-        if kind in CONTEXT_KINDS:
-            counts[kind] = counts.get(kind, 0) + 1
-    return counts
-
+    kinds = {t.rule.kind for t in triggers}
+    return tuple(k for k in CONTEXT_KINDS if k in kinds)
 
 
 @Language.factory(

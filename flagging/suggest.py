@@ -137,22 +137,21 @@ class Flagger:
 
     def model_inputs(self, texts: Iterable[str], batch_size: int = 256) -> list[tuple[str, dict]]:
         """What a learned model sees for each text: identity-neutral redacted text and rule features."""
+        return [self._model_input(text, doc, self.redactor.redact(text, doc=doc))
+                for doc, text in self.nlp.pipe(((_checked(t), t) for t in texts), batch_size=batch_size,
+                                               as_tuples=True)]
+
+    @staticmethod
+    def _model_input(text: str, doc, redaction) -> tuple[str, dict]:
         from flagging.score.features import model_input
 
-        out = []
-        for doc, text in self.nlp.pipe(((_checked(t), t) for t in texts), batch_size=batch_size, as_tuples=True):
-            ext = doc._
-            out.append(model_input(text, ext.flagging_evidence or [], self.redactor.redact(text, doc=doc),
-                                   ext.flagging_note_context))
-        return out
+        ext = doc._
+        return model_input(text, ext.flagging_evidence or [], redaction, ext.flagging_note_context or ())
 
     def _suggest_batch(self, batch):
         probs = None
         if self.model is not None:
-            from flagging.score.features import model_input
-
-            inputs = [model_input(text, (ext := doc._).flagging_evidence or [], red, ext.flagging_note_context)
-                      for text, doc, red in batch]
+            inputs = [self._model_input(text, doc, red) for text, doc, red in batch]
             probs = self.model.predict_proba(inputs)
         for k, (text, doc, red) in enumerate(batch):
             yield self._suggest(text, doc, red, None if probs is None else probs[k], None if probs is None

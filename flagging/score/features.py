@@ -47,17 +47,17 @@ def context_masked_text(text: str, evidence, redaction) -> str:
     return render(text, sorted(spans, key=lambda e: e.start))
 
 
-def model_input(text: str, evidence, redaction, note_context: dict[str, int] | None = None
+def model_input(text: str, evidence, redaction, note_context: tuple[str, ...] = ()
                 ) -> tuple[str, dict[str, float]]:
     """One model input: context-masked, redacted, identity-neutral text, and rule features."""
     return model_text(context_masked_text(text, evidence, redaction)), rule_features(evidence, note_context)
 
 
-def rule_features(evidence, note_context: dict[str, int] | None = None) -> dict[str, float]:
+def rule_features(evidence, note_context: tuple[str, ...] = ()) -> dict[str, float]:
     """Rule evidence as sparse features: uncancelled entry weights, category sums, context kinds
-    per category, and (``note:<kind>``, 1.0) each context kind triggered anywhere in the note (presence,
-    not a count: how many triggers a sentence splitter finds can hang on an abbreviation such as "WW.")."""
-    feats: dict[str, float] = {f"note:{k}": 1.0 for k, n in (note_context or {}).items() if n}
+    per category, and ``note:<kind>`` = 1.0 for each context kind triggered anywhere in the note
+    (:func:`flagging.pipeline.note_context`)."""
+    feats: dict[str, float] = {f"note:{k}": 1.0 for k in note_context or ()}
     for ev in evidence:
         kinds = ev.cancel_kinds
         if kinds:

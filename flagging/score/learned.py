@@ -108,11 +108,11 @@ class LearnedScorer(ClassifierMixin, BaseEstimator):
     def _text_block(self):
         """The stacked model's base reads the text block alone: ``use_rules`` off for the duration.
         Set directly: ``set_params`` inspects the signature on every call (a tenth of a scan's time)."""
-        self.use_rules = False
+        before, self.use_rules = self.use_rules, False
         try:
             yield self
         finally:
-            self.use_rules = True
+            self.use_rules = before
 
     def fit(self, X, Y):
         if self.use_text and self.use_rules and self.stacked:
